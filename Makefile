@@ -1,0 +1,110 @@
+# One entry point for set-up, tests and runs. Every target builds the virtualenv on first use.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# Real data beside the checkout (developers, CI) is used as the local source; elsewhere the reader downloads.
+TF1_TUTORIALS_DATA ?= $(abspath $(wildcard ../shared/datasets))
+export TF1_TUTORIALS_DATA
+
+PYTEST := $(BIN)/python -m pytest
+
+.PHONY: install test lint format accuracy accuracy-full run-% measure report clean-venv test-tf215 matrix \
+	docker docker-tf215 docker-check
+
+install: $(STAMP)
+
+$(STAMP): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/hadolint docker/Dockerfile
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# The default suite: lint, unit tests, and the accuracy entries at CI length (not the `slow` full-length ones).
+test: lint
+	$(PYTEST) -m "not slow"
+
+accuracy: $(STAMP)
+	$(PYTEST) -m "accuracy and not slow"
+
+accuracy-full: $(STAMP)
+	$(PYTEST) -m accuracy
+
+run-%: $(STAMP)
+	$(BIN)/tf1-tutorials run $*
+
+# Measure every band entry under seeds 1-10 (3 for the 20,000-step ones) into
+# tf1_tutorials/measurements.json, then write report/REPORT.md and its plots. Hours on 2 cores.
+SEEDS ?= 1-10
+measure: $(STAMP)
+	$(BIN)/tf1-tutorials measure --all --seeds $(SEEDS)
+	$(BIN)/tf1-tutorials measure experts-20000 slim_cnn-20000 --seeds 1-3
+
+report: $(STAMP)
+	$(BIN)/tf1-tutorials report --out report
+
+clean-venv:
+	rm -rf $(VENV)
+
+# --- TensorFlow version matrix -------------------------------------------------------------------
+# The TensorFlow 2.15 (Keras 2) leg: the same package, editable, with setup.cfg's pins except those
+# constraints/tf215.txt replaces (it says why the package goes in with --no-deps).
+VENV_TF215 ?= .venv-tf215
+STAMP_TF215 := $(VENV_TF215)/.installed
+MATRIX_MARKS ?= not slow
+
+$(STAMP_TF215): setup.cfg pyproject.toml constraints/tf215.txt constraints/requirements.py
+	$(PYTHON) -m venv $(VENV_TF215)
+	$(VENV_TF215)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV_TF215)/bin/python constraints/requirements.py --extra test \
+		--override constraints/tf215.txt > $(VENV_TF215)/requirements.txt
+	$(VENV_TF215)/bin/python -m pip install --quiet --no-deps -e .
+	$(VENV_TF215)/bin/python -m pip install --quiet -r $(VENV_TF215)/requirements.txt
+	touch $(STAMP_TF215)
+
+# The CI-sized leg: unit tests on TensorFlow 2.15.
+test-tf215: $(STAMP_TF215)
+	$(VENV_TF215)/bin/python -m pytest -m "not accuracy and not slow"
+
+# The default suite on both TensorFlows (MATRIX_MARKS= for every test, the full-length runs too).
+matrix: lint $(STAMP_TF215)
+	$(PYTEST) -m "$(MATRIX_MARKS)"
+	$(VENV_TF215)/bin/python -m pytest -m "$(MATRIX_MARKS)"
+
+# --- Docker ---------------------------------------------------------------------------------------
+IMAGE ?= tf1-tutorials
+# Empty: TensorFlow as pinned in setup.cfg; tf215: constraints/tf215.txt (docker-check, docker-tf215).
+TF_VARIANT ?=
+DOCKER_ENGINE_CHECK = docker info >/dev/null 2>&1 || { echo "$@: no Docker engine is reachable \
+(docker info failed), so no image was built. Without one, make lint checks docker/Dockerfile with \
+hadolint and make docker-check installs the image's way into a fresh venv." >&2; exit 1; }
+
+docker:
+	@$(DOCKER_ENGINE_CHECK)
+	docker build -f docker/Dockerfile -t $(IMAGE) .
+
+docker-tf215:
+	@$(DOCKER_ENGINE_CHECK)
+	docker build -f docker/Dockerfile --build-arg TF_VARIANT=tf215 -t $(IMAGE):tf215 .
+
+# What the image's RUN line does (docker/install.sh), in a fresh venv in a temporary directory, then
+# the image's command line tool from outside the checkout. Downloads TensorFlow unless pip has it cached.
+docker-check:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && set -e && \
+	echo "docker-check: installing into $$tmp/venv (TF_VARIANT=$(TF_VARIANT))" && \
+	$(PYTHON) -m venv "$$tmp/venv" && \
+	docker/install.sh "$$tmp/venv/bin/python" $(TF_VARIANT) && \
+	cd "$$tmp" && \
+	"$$tmp/venv/bin/tf1-tutorials" list && \
+	"$$tmp/venv/bin/tf1-tutorials" run --help >/dev/null && \
+	echo "docker-check: ok"

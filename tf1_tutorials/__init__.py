@@ -1,0 +1,12 @@
+"""tf1-tutorials: the TensorFlow 1.x MNIST and CIFAR-10 tutorials, checked on current TensorFlow.
+
+The flow, one folder or module a stage:
+    data/       files on disk or a download -> read_data_sets -> DataSet.next_batch
+    variants/   each tutorial's graph, in the TF1 style (inference, loss, training, evaluation)
+    session.py  the runner that owns the Session and the feed dicts -> a result record
+    bands.py    the accuracy bands, documented or measured
+    harness.py  runs under seeds, compared with their bands
+    report.py   results -> REPORT.md and plots
+"""
+
+__version__ = "0.1.0"
