@@ -1,0 +1,98 @@
+"""The IDX format of the MNIST files, parsed with NumPy alone.
+
+Big-endian header: images are magic 2051, count, rows, cols, then count*rows*cols bytes; labels are
+magic 2049, count, then count bytes. Every way a file can be wrong raises CorruptDatasetError naming
+the file: a wrong magic, a short file, trailing bytes, or (in check_pair) image and label counts
+that disagree.
+"""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+
+import numpy as np
+
+from .errors import CorruptDatasetError
+
+IMAGES_MAGIC = 2051
+LABELS_MAGIC = 2049
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def gunzip(data: bytes, name: str) -> bytes:
+    """The decompressed content of gzip ``data``; CorruptDatasetError if it is not whole gzip."""
+    if data[:2] != GZIP_MAGIC:
+        raise CorruptDatasetError(name, "not a gzip file (its first bytes are not 1f 8b)")
+    try:
+        return gzip.decompress(data)
+    except (EOFError, OSError, zlib.error) as err:
+        raise CorruptDatasetError(name, f"damaged gzip data ({err})") from None
+
+
+def _header(data: bytes, name: str, magic: int, words: int) -> list[int]:
+    size = 4 * words
+    if len(data) >= 4:  # a wrong magic says more than a short header, so check it first
+        found = int.from_bytes(data[:4], "big")
+        if found != magic:
+            raise CorruptDatasetError(name, f"magic {found}, expected {magic}")
+    if len(data) < size:
+        raise CorruptDatasetError(
+            name, f"truncated: {len(data)} bytes, shorter than the {size}-byte IDX header"
+        )
+    return np.frombuffer(data, dtype=">u4", count=words).tolist()
+
+
+def _body(data: bytes, name: str, offset: int, expected: int, what: str) -> np.ndarray:
+    found = len(data) - offset
+    if found < expected:
+        raise CorruptDatasetError(
+            name, f"truncated: {what} need {expected} bytes after the header, found {found}"
+        )
+    if found > expected:
+        raise CorruptDatasetError(
+            name, f"{found - expected} unexpected bytes after the {what} the header announces"
+        )
+    return np.frombuffer(data, dtype=np.uint8, count=expected, offset=offset)
+
+
+def parse_images(data: bytes, name: str) -> np.ndarray:
+    """IDX image payload (decompressed) -> uint8 array [count, rows, cols, 1], as TF1 returned."""
+    _, count, rows, cols = _header(data, name, IMAGES_MAGIC, 4)
+    pixels = _body(data, name, 16, count * rows * cols, f"{count} images of {rows}x{cols}")
+    return pixels.reshape(count, rows, cols, 1)
+
+
+def parse_labels(data: bytes, name: str, num_classes: int = 10) -> np.ndarray:
+    """IDX label payload (decompressed) -> uint8 array [count]; each label must be < num_classes."""
+    _, count = _header(data, name, LABELS_MAGIC, 2)
+    labels = _body(data, name, 8, count, f"{count} labels")
+    check_label_range(labels, name, num_classes)
+    return labels
+
+
+def check_label_range(labels: np.ndarray, name: str, num_classes: int) -> None:
+    bad = np.flatnonzero(labels >= num_classes)
+    if bad.size:
+        index = int(bad[0])
+        raise CorruptDatasetError(
+            name,
+            f"label {int(labels[index])} at index {index} is outside 0-{num_classes - 1}"
+            + (f" ({bad.size} such labels)" if bad.size > 1 else ""),
+        )
+
+
+def check_pair(images: np.ndarray, images_name: str, labels: np.ndarray, labels_name: str) -> None:
+    """CorruptDatasetError when an image file and its label file hold different numbers of items."""
+    if len(images) != len(labels):
+        raise CorruptDatasetError(
+            labels_name, f"{len(labels)} labels, but {images_name} has {len(images)} images"
+        )
+
+
+def check_images(data: bytes, name: str) -> None:
+    parse_images(data, name)
+
+
+def check_labels(data: bytes, name: str) -> None:
+    parse_labels(data, name)
