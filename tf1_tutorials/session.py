@@ -1,0 +1,177 @@
+"""The runner for the tf.compat.v1 graph variants: it alone owns the Session and the feed dicts.
+
+``train(module, config, data, options)`` builds the variant's graph, trains it step by step with
+``feed_dict`` batches from ``DataSet.next_batch``, prints the tutorial's own lines, writes
+TensorBoard scalars (loss, batch accuracy) and the graph with a v1 ``FileWriter``, saves checkpoints
+with a v1 ``Saver`` (``resume=True`` continues from the last one to the same total steps), stops on
+a non-finite loss (``diverged``), and evaluates the test set.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from tf1_tutorials.results import Outcome
+from tf1_tutorials.tf import load_v1, seed_everything, session_config
+
+tf = load_v1()
+
+CHECKPOINT_NAME = "model.ckpt"
+CURVE_POINTS = 500  # about this many points on the loss curve and in TensorBoard
+
+
+@dataclass
+class RunOptions:
+    logdir: Path
+    seed: int | None = None
+    deterministic: bool = False
+    resume: bool = False
+    checkpoint_every: int = 1000  # steps; a checkpoint is also saved at the end and on Ctrl-C
+    intra_op_threads: int = 0
+    inter_op_threads: int = 0
+    progress: bool | None = None  # None: a progress bar only when stderr is a terminal
+
+
+class Batches:
+    """A data set fed in the placeholders' float32: the float64 one-hot labels are converted once,
+    here, not at every step; uint8 images (raw CIFAR-10 pixels) a batch at a time."""
+
+    def __init__(self, dataset):
+        self.dataset = dataset
+        self.labels = np.asarray(dataset.labels, dtype=np.float32)
+
+    def next_batch(self, batch_size: int, shuffle: bool = True):
+        images, labels = self.dataset.next_batch(batch_size, shuffle=shuffle)
+        return np.asarray(images, dtype=np.float32), np.asarray(labels, dtype=np.float32)
+
+    def chunks(self, size: int):
+        images = self.dataset.images
+        for start in range(0, len(self.labels), size):
+            chunk = slice(start, start + size)
+            yield np.asarray(images[chunk], dtype=np.float32), self.labels[chunk]
+
+
+def evaluate(sess, model, batches: Batches, batch_size: int) -> float:
+    """Test accuracy over every image of the set, fed ``batch_size`` at a time."""
+    correct = 0
+    for images, labels in batches.chunks(batch_size):
+        feed = {model.images: images, model.labels: labels, **model.eval_feed}
+        correct += int(sess.run(model.correct_count, feed_dict=feed))
+    return correct / len(batches.labels)
+
+
+def _scalar_summary(values: dict[str, float]):
+    return tf.Summary(value=[tf.Summary.Value(tag=k, simple_value=v) for k, v in values.items()])
+
+
+def _progress_bar(options: RunOptions, initial: int, total: int):
+    show = sys.stderr.isatty() if options.progress is None else options.progress
+    if not show:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, initial=initial, unit="step", dynamic_ncols=True)
+
+
+def train(module, config, data, options: RunOptions, say=print) -> Outcome:
+    """Build ``module``'s graph for ``config``, train on ``data.train``, test on ``data.test``."""
+    from tf1_tutorials.variants.graph import total_steps
+
+    total = total_steps(config)
+    batches_per_epoch = getattr(config, "batches_per_epoch", None)
+    shuffle = getattr(config, "shuffle", True)
+    log_every_steps = getattr(config, "log_every_steps", 0)
+    log_every_epochs = getattr(config, "log_every_epochs", 0)
+    record_every = max(1, total // CURVE_POINTS)
+    logdir = Path(options.logdir)
+    logdir.mkdir(parents=True, exist_ok=True)
+    train_batches, test_batches = Batches(data.train), Batches(data.test)
+
+    graph = tf.Graph()
+    with graph.as_default():
+        seed_everything(options.seed, options.deterministic)
+        model = module.build(config)
+        saver = tf.train.Saver(max_to_keep=2)
+        init = tf.global_variables_initializer()
+    graph.finalize()
+
+    sess = tf.Session(
+        graph=graph, config=session_config(options.intra_op_threads, options.inter_op_threads)
+    )
+    writer = tf.summary.FileWriter(str(logdir), graph)
+    start_step = 0
+    if options.resume:
+        checkpoint = tf.train.latest_checkpoint(str(logdir))
+        if checkpoint is None:
+            raise FileNotFoundError(f"--resume: no checkpoint in {logdir}")
+        saver.restore(sess, checkpoint)
+        start_step = int(sess.run(model.global_step))
+        say(f"resumed from {checkpoint} at step {start_step} of {total}")
+    else:
+        sess.run(init)
+
+    curve: list[tuple[int, float]] = []
+    diverged = False
+    step = start_step
+    bar = _progress_bar(options, start_step, total)
+    write = bar.write if bar is not None else say
+    started = time.perf_counter()
+    try:
+        while step < total:
+            images, labels = train_batches.next_batch(config.batch_size, shuffle=shuffle)
+            feed = {model.images: images, model.labels: labels}
+            if log_every_steps and step % log_every_steps == 0:
+                accuracy = sess.run(model.batch_accuracy, {**feed, **model.eval_feed})
+                write(f"step {step}, training accuracy {accuracy:g}")
+            feed.update(model.train_feed)
+            _, loss, accuracy = sess.run(
+                [model.train_op, model.loss, model.batch_accuracy], feed_dict=feed
+            )
+            step += 1
+            if bar is not None:
+                bar.update(1)
+            if not math.isfinite(loss):
+                diverged = True
+                curve.append((step, float(loss)))
+                write(f"step {step}: loss is {loss}; training diverged, stopping")
+                break
+            if step % record_every == 0 or step == total:
+                curve.append((step, float(loss)))
+                summary = _scalar_summary({"loss": float(loss), "batch_accuracy": float(accuracy)})
+                writer.add_summary(summary, step)
+            if batches_per_epoch and log_every_epochs and step % batches_per_epoch == 0:
+                epoch = step // batches_per_epoch  # 1-based: epochs finished
+                if (epoch - 1) % log_every_epochs == 0:
+                    write(f"Epoch: {epoch:04d} cost= {loss:.9f}")
+            if options.checkpoint_every and step % options.checkpoint_every == 0:
+                saver.save(sess, str(logdir / CHECKPOINT_NAME), global_step=step)
+    except KeyboardInterrupt:
+        saver.save(sess, str(logdir / CHECKPOINT_NAME), global_step=step)
+        say(f"interrupted at step {step}; checkpoint saved in {logdir} (--resume continues)")
+        raise
+    finally:
+        if bar is not None:
+            bar.close()
+    train_seconds = time.perf_counter() - started
+    saver.save(sess, str(logdir / CHECKPOINT_NAME), global_step=step)
+    say(f"training time: {train_seconds:.1f} s")
+
+    test_accuracy = evaluate(sess, model, test_batches, config.eval_batch_size)
+    writer.add_summary(_scalar_summary({"test_accuracy": test_accuracy}), step)
+    writer.close()
+    sess.close()
+    return Outcome(
+        test_accuracy=test_accuracy,
+        test_images=len(test_batches.labels),
+        loss_curve=curve,
+        steps=step,
+        train_seconds=train_seconds,
+        diverged=diverged,
+        extra={"start_step": start_step, "steps_trained": step - start_step},
+    )

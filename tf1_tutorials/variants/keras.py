@@ -1,0 +1,32 @@
+"""What the TF2 Keras variants share: their data as arrays, the test count, TensorBoard scalars."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tf1_tutorials.tf import load_v2
+
+tf = load_v2()
+
+CURVE_POINTS = 500
+
+
+def arrays(dataset, image_shape):
+    """A DataSet's images reshaped to ``image_shape`` (float32) and its float32 one-hot labels."""
+    images = np.asarray(dataset.images, dtype=np.float32).reshape(-1, *image_shape)
+    return images, np.asarray(dataset.labels, dtype=np.float32)
+
+
+def test_accuracy(predict, images, labels, batch_size: int) -> float:
+    """Argmax agreement over all the test images, ``predict`` given ``batch_size`` at a time."""
+    correct = 0
+    for start in range(0, len(labels), batch_size):
+        logits = np.asarray(predict(images[start : start + batch_size]))
+        truth = labels[start : start + batch_size]
+        correct += int(np.sum(np.argmax(logits, 1) == np.argmax(truth, 1)))
+    return correct / len(labels)
+
+
+def scalar_writer(logdir):
+    """A TensorBoard writer for the run's log directory."""
+    return tf.summary.create_file_writer(str(logdir))

@@ -1,0 +1,121 @@
+"""keras_sequential -- graph_cnn as a Keras Sequential model (TF2), on MNIST or CIFAR-10.
+
+Conv2D(32, (3, 3), same, relu) -> MaxPooling2D(2) -> Conv2D(64, (3, 3), same, relu) ->
+MaxPooling2D(2) -> Flatten -> Dense(10, softmax); categorical cross-entropy; optimizer 'sgd'
+(Keras's default learning rate 0.01); 5 epochs, batch 100; inputs /255 with a channel axis; all the
+training images (60,000 for MNIST, 50,000 for CIFAR-10, whose test set here may be only the first
+1,000).
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from dataclasses import dataclass
+
+from tf1_tutorials.results import Outcome
+from tf1_tutorials.tf import seed_everything
+from tf1_tutorials.variants import inputs, keras
+from tf1_tutorials.variants.keras import tf
+
+KIND = "keras"
+DATASET = "mnist"
+IMAGE_SHAPES = {"mnist": (28, 28, 1), "cifar10": (32, 32, 3)}
+
+
+@dataclass(frozen=True)
+class Config:
+    dataset: str = "mnist"  # or "cifar10"
+    optimizer: str = "sgd"
+    epochs: int = 5
+    batch_size: int = 100
+    steps_per_epoch: int = 0  # 0: every batch of the training set
+    eval_batch_size: int = 1000
+
+
+def _image_shape(config: Config):
+    try:
+        return IMAGE_SHAPES[config.dataset]
+    except KeyError:
+        raise ValueError(
+            f"dataset: {config.dataset!r} is not one of {', '.join(IMAGE_SHAPES)}"
+        ) from None
+
+
+def read_data(config: Config, data_dir, seed):
+    _image_shape(config)
+    if config.dataset == "cifar10":
+        return inputs.cifar10(data_dir, seed, scale_inputs=True)
+    return inputs.mnist(data_dir, seed, validation_size=0)  # all 60,000 training images
+
+
+def model_for(image_shape) -> tf.keras.Sequential:
+    layers = tf.keras.layers
+    return tf.keras.Sequential(
+        [
+            layers.Input(shape=image_shape),
+            layers.Conv2D(32, (3, 3), padding="same", activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Conv2D(64, (3, 3), padding="same", activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Flatten(),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
+
+
+class LossCurve(tf.keras.callbacks.Callback):
+    """Keras's running mean of the epoch's training loss after every batch; stops on NaN."""
+
+    def __init__(self):
+        super().__init__()
+        self.curve: list[tuple[int, float]] = []
+        self.step = 0
+        self.diverged = False
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.step += 1
+        loss = float(logs["loss"])
+        self.curve.append((self.step, loss))
+        if not math.isfinite(loss):
+            self.diverged = True
+            self.model.stop_training = True
+
+
+def train(config: Config, data, *, seed, deterministic, logdir, say=print) -> Outcome:
+    image_shape = _image_shape(config)
+    seed_everything(seed, deterministic)
+    train_images, train_labels = keras.arrays(data.train, image_shape)
+    test_images, test_labels = keras.arrays(data.test, image_shape)
+    model = model_for(image_shape)
+    model.compile(optimizer=config.optimizer, loss="categorical_crossentropy", metrics=["accuracy"])
+    curve = LossCurve()
+    started = time.perf_counter()
+    model.fit(
+        train_images,
+        train_labels,
+        batch_size=config.batch_size,
+        epochs=config.epochs,
+        steps_per_epoch=config.steps_per_epoch or None,
+        callbacks=[curve, tf.keras.callbacks.TensorBoard(log_dir=str(logdir), update_freq=100)],
+        verbose=1 if sys.stderr.isatty() else 2,
+    )
+    train_seconds = time.perf_counter() - started
+    say(f"training time: {train_seconds:.1f} s")
+    accuracy = keras.test_accuracy(
+        lambda x: model(x, training=False), test_images, test_labels, config.eval_batch_size
+    )
+    stride = max(1, len(curve.curve) // keras.CURVE_POINTS)
+    points = curve.curve[stride - 1 :: stride]
+    if curve.curve and points[-1] != curve.curve[-1]:
+        points.append(curve.curve[-1])
+    return Outcome(
+        test_accuracy=accuracy,
+        test_images=len(test_labels),
+        loss_curve=points,
+        steps=curve.step,
+        train_seconds=train_seconds,
+        diverged=curve.diverged,
+        extra={"parameters": int(model.count_params()), "loss_curve_kind": "epoch running mean"},
+    )

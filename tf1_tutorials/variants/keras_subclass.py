@@ -1,0 +1,112 @@
+"""keras_subclass -- the experts CNN written for TF2: a ``tf.keras.Model`` subclass trained eagerly
+with ``GradientTape`` inside a ``tf.function``.
+
+Conv2D(32, 5, same, relu) -> MaxPool(2) -> Conv2D(64, 5, same, relu) -> MaxPool(2) -> Flatten ->
+Dense(1024, relu) -> Dense(10); no dropout; Keras default initializers. All 60,000 training images,
+one-hot, /255, through ``tf.data`` ``repeat().shuffle(60000).batch(50)``; Adam 1e-4, 10,000 steps,
+the training accuracy printed every 100 steps.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+from tf1_tutorials.results import Outcome
+from tf1_tutorials.tf import seed_everything
+from tf1_tutorials.variants import inputs, keras
+from tf1_tutorials.variants.keras import tf
+
+KIND = "keras"
+DATASET = "mnist"
+
+
+@dataclass(frozen=True)
+class Config:
+    learning_rate: float = 1e-4
+    steps: int = 10000
+    batch_size: int = 50
+    shuffle_buffer: int = 60000
+    eval_batch_size: int = 1000
+    log_every_steps: int = 100
+
+
+def read_data(config: Config, data_dir, seed):
+    return inputs.mnist(data_dir, seed, validation_size=0)  # all 60,000 training images
+
+
+class MNISTModel(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        layers = tf.keras.layers
+        self.conv1 = layers.Conv2D(32, 5, padding="same", activation="relu")
+        self.pool1 = layers.MaxPool2D(2)
+        self.conv2 = layers.Conv2D(64, 5, padding="same", activation="relu")
+        self.pool2 = layers.MaxPool2D(2)
+        self.flatten = layers.Flatten()
+        self.fc1 = layers.Dense(1024, activation="relu")
+        self.fc2 = layers.Dense(10)
+
+    def call(self, x):
+        x = self.pool1(self.conv1(x))
+        x = self.pool2(self.conv2(x))
+        return self.fc2(self.fc1(self.flatten(x)))
+
+
+def train(config: Config, data, *, seed, deterministic, logdir, say=print) -> Outcome:
+    seed_everything(seed, deterministic)
+    train_images, train_labels = keras.arrays(data.train, (28, 28, 1))
+    test_images, test_labels = keras.arrays(data.test, (28, 28, 1))
+    batches = (
+        tf.data.Dataset.from_tensor_slices((train_images, train_labels))
+        .repeat()
+        .shuffle(config.shuffle_buffer, seed=seed)
+        .batch(config.batch_size)
+    )
+    model = MNISTModel()
+    optimizer = tf.keras.optimizers.Adam(config.learning_rate)
+    cross_entropy = tf.keras.losses.CategoricalCrossentropy(from_logits=True)
+
+    @tf.function
+    def train_step(images, labels):
+        with tf.GradientTape() as tape:
+            logits = model(images)
+            loss = cross_entropy(labels, logits)
+        gradients = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply_gradients(zip(gradients, model.trainable_variables, strict=True))
+        correct = tf.equal(tf.argmax(logits, 1), tf.argmax(labels, 1))
+        return loss, tf.reduce_mean(tf.cast(correct, tf.float32))
+
+    writer = keras.scalar_writer(logdir)
+    record_every = max(1, config.steps // keras.CURVE_POINTS)
+    curve, diverged, step = [], False, 0
+    started = time.perf_counter()
+    with writer.as_default():
+        for images, labels in batches.take(config.steps):
+            loss, accuracy = (float(t) for t in train_step(images, labels))
+            if config.log_every_steps and step % config.log_every_steps == 0:
+                say(f"step {step}, training accuracy {accuracy:g}")
+            step += 1
+            if not math.isfinite(loss):
+                diverged = True
+                curve.append((step, loss))
+                say(f"step {step}: loss is {loss}; training diverged, stopping")
+                break
+            if step % record_every == 0 or step == config.steps:
+                curve.append((step, loss))
+                tf.summary.scalar("loss", loss, step=step)
+                tf.summary.scalar("batch_accuracy", accuracy, step=step)
+    train_seconds = time.perf_counter() - started
+    say(f"training time: {train_seconds:.1f} s")
+    accuracy = keras.test_accuracy(model, test_images, test_labels, config.eval_batch_size)
+    writer.close()
+    return Outcome(
+        test_accuracy=accuracy,
+        test_images=len(test_labels),
+        loss_curve=curve,
+        steps=step,
+        train_seconds=train_seconds,
+        diverged=diverged,
+        extra={"parameters": int(model.count_params())},
+    )

@@ -1,0 +1,63 @@
+"""mlp -- the three-layer sigmoid network: 784 -> 256 -> 256 -> 10, every parameter N(0, 1).
+
+Mean cross-entropy, gradient descent 0.1, 30 epochs of ``int(55000 / 100) = 550`` batches of 100;
+the last batch's cost is printed every third epoch (``Epoch: 0001 cost= 0.967...``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tf1_tutorials.variants import graph, inputs
+from tf1_tutorials.variants.graph import tf
+
+KIND = "graph"
+DATASET = "mnist"
+
+
+@dataclass(frozen=True)
+class Config:
+    learning_rate: float = 0.1
+    epochs: int = 30
+    batches_per_epoch: int = 550  # int(55000 / batch_size)
+    batch_size: int = 100
+    hidden_units: tuple[int, int] = (256, 256)
+    init_stddev: float = 1.0  # random_normal for every weight and bias
+    eval_batch_size: int = 10000
+    log_every_epochs: int = 3
+
+
+def dense(inputs, units: int, stddev: float, name: str):
+    fan_in = inputs.shape[-1]
+    with tf.name_scope(name):
+        weights = tf.Variable(tf.random_normal([fan_in, units], stddev=stddev), name="weights")
+        biases = tf.Variable(tf.random_normal([units], stddev=stddev), name="biases")
+        return tf.matmul(inputs, weights) + biases
+
+
+def read_data(config: Config, data_dir, seed):
+    return inputs.mnist(data_dir, seed)
+
+
+def inference(images, config: Config):
+    hidden1 = tf.nn.sigmoid(dense(images, config.hidden_units[0], config.init_stddev, "hidden1"))
+    hidden2 = tf.nn.sigmoid(dense(hidden1, config.hidden_units[1], config.init_stddev, "hidden2"))
+    logits = dense(hidden2, 10, config.init_stddev, "logits")
+    return logits, {"hidden1": hidden1, "hidden2": hidden2, "logits": logits}
+
+
+def loss(logits, labels):
+    return graph.mean_cross_entropy(logits, labels)
+
+
+def training(loss_op, config: Config):
+    return graph.minimize(tf.train.GradientDescentOptimizer(config.learning_rate), loss_op)
+
+
+def build(config: Config) -> graph.Model:
+    images, labels = graph.placeholders((784,))
+    logits, end_points = inference(images, config)
+    loss_op = loss(logits, labels)
+    return graph.assemble(
+        images, labels, logits, loss_op, training(loss_op, config), end_points=end_points
+    )
