@@ -1,0 +1,56 @@
+"""Real training on the real data: every band entry, one fresh run each, asserted against its band.
+
+The default suite runs the entries marked for CI; `make accuracy-full` (pytest -m accuracy) adds the
+full-length ones. Each run happens in a fresh process, as `tf1-tutorials run` would do it.
+"""
+
+import pytest
+
+from tf1_tutorials import bands, harness
+
+# A seed none of the recorded measurements used, so each check is a fresh draw.
+FRESH_SEED = 9001
+
+
+@pytest.fixture(scope="module")
+def private_data_dir(tmp_path_factory):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TF1_TUTORIALS_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+        yield
+
+
+@pytest.mark.accuracy
+@pytest.mark.parametrize(
+    "item",
+    [
+        pytest.param(item, id=item.key, marks=() if item.ci else (pytest.mark.slow,))
+        for item in bands.ENTRIES
+    ],
+)
+def test_fresh_run_lands_in_band(item, tmp_path, private_data_dir):
+    spread = bands.spread(item.key)
+    assert FRESH_SEED not in (spread.seeds if spread else ())
+    record = harness.run_entry(item, FRESH_SEED, tmp_path)
+    verdict = bands.judge(item, record["test_accuracy"], spread)
+    assert verdict.in_band, f"{item.key}: {verdict.message}"
+    if item.exact is not None:
+        assert record["diverged"]
+
+
+@pytest.mark.accuracy
+def test_same_seed_with_op_determinism_repeats_exactly(tmp_path, private_data_dir):
+    from tf1_tutorials.run_command import run_in_subprocess
+
+    def run(name):
+        return run_in_subprocess(
+            "experts",
+            tmp_path / name,
+            {"steps": 200},
+            seed=5,
+            extra_args=("--deterministic",),
+        )
+
+    first, second = run("a"), run("b")
+    assert first["test_accuracy"] == second["test_accuracy"]
+    assert first["loss_curve"] == second["loss_curve"]
+    assert len(first["loss_curve"]) > 0

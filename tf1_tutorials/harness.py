@@ -1,0 +1,151 @@
+"""Run band entries under seeds and record or check their accuracies.
+
+`tf1-tutorials measure ENTRY... --seeds 1-10` trains each entry once per seed, every run in a fresh
+process, and records the runs in ``bands.MEASUREMENTS_FILE`` (the raw data the bands come from).
+`tf1-tutorials measure --check ENTRY...` runs each entry once and judges it against its band.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from tf1_tutorials import bands
+from tf1_tutorials.run_command import run_in_subprocess
+
+RUN_FIELDS = ("seed", "test_accuracy", "test_images", "diverged", "steps", "train_seconds")
+CURVE_POINTS = 200
+
+
+def thin(curve: list, points: int) -> list:
+    """At most about ``points`` evenly spaced items of ``curve``, always keeping the last."""
+    stride = max(1, -(-len(curve) // points))
+    kept = curve[::stride]
+    if curve and kept[-1] != curve[-1]:
+        kept.append(curve[-1])
+    return [list(item) for item in kept]
+
+
+def run_entry(item: bands.Entry, seed: int, workdir: Path, threads: int = 0) -> dict:
+    """Train ``item`` once with ``seed`` in a fresh process; return its result record.
+
+    The run reads its data from the reader's per-user directory (``TF1_TUTORIALS_DATA_DIR``).
+    """
+    logdir = workdir / f"{item.key}-seed{seed}"
+    extra = ("--threads", str(threads)) if threads else ()
+    return run_in_subprocess(
+        item.variant,
+        logdir,
+        item.settings,
+        seed=seed,
+        extra_args=extra,
+    )
+
+
+def run_seeds(
+    item: bands.Entry,
+    seeds: list[int],
+    workdir: Path,
+    jobs: int = 1,
+    say=print,
+) -> list[dict]:
+    """Run ``item`` once per seed, ``jobs`` processes at a time (cores // jobs threads each)."""
+    threads = max(1, (os.cpu_count() or 1) // jobs) if jobs > 1 else 0
+
+    def one(seed: int) -> dict:
+        record = run_entry(item, seed, workdir, threads)
+        say(
+            f"{item.key} seed {seed}: test accuracy {record['test_accuracy']:.4f} "
+            f"({record['train_seconds']:.0f} s{', diverged' if record['diverged'] else ''})"
+        )
+        return record
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(one, seeds))
+
+
+def record_runs(
+    item: bands.Entry, records: list[dict], path: Path = bands.MEASUREMENTS_FILE
+) -> dict:
+    """Add ``records`` to the entry's measured runs (a seed measured again replaces its old run)."""
+    data = bands.load_measurements(path)
+    previous = data.get(item.key, {})
+    runs = {run["seed"]: run for run in previous.get("runs", [])}
+    for record in records:
+        runs[record["seed"]] = {name: record[name] for name in RUN_FIELDS}
+    first = min(records, key=lambda record: record["seed"])
+    data[item.key] = {
+        "variant": item.variant,
+        "settings": item.settings,
+        "tensorflow": first["versions"].get("tensorflow", "?"),
+        "cpu": first.get("cpu", "?"),
+        "onednn": first["versions"].get("onednn", "?"),
+        "date": datetime.date.today().isoformat(),
+        "runs": sorted(runs.values(), key=lambda run: run["seed"]),
+        "loss_curve_seed": first["seed"],
+        "loss_curve": thin(first["loss_curve"], CURVE_POINTS),
+    }
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(dict(sorted(data.items())), indent=1) + "\n")
+    tmp.replace(path)
+    return data[item.key]
+
+
+def parse_seeds(text: str) -> list[int]:
+    """``"1-10"`` or ``"1,2,5"`` -> a list of seeds."""
+    seeds: list[int] = []
+    try:
+        for part in text.split(","):
+            first, _, last = part.partition("-")
+            seeds += range(int(first), int(last or first) + 1)
+    except ValueError:
+        message = f"--seeds: expected e.g. 1-10 or 1,2,5, got {text!r}"
+        raise argparse.ArgumentTypeError(message) from None
+    if not seeds:
+        raise argparse.ArgumentTypeError(f"--seeds: {text!r} names no seed")
+    return seeds
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("entries", nargs="*", help="band entries (default: all with --all)")
+    parser.add_argument("--all", action="store_true", help="every entry in the default suite")
+    parser.add_argument("--seeds", type=parse_seeds, default=parse_seeds("1-10"))
+    parser.add_argument("--jobs", type=int, default=1, help="runs at a time")
+    parser.add_argument("--check", action="store_true", help="judge one run per entry")
+    parser.add_argument("--workdir", type=Path, help="where runs write (default: a temp dir)")
+
+
+def main(args: argparse.Namespace) -> int:
+    try:
+        items = [bands.entry(key) for key in args.entries]
+    except KeyError as err:
+        print(f"tf1-tutorials measure: error: {err.args[0]}", file=sys.stderr)
+        return 2
+    if args.all:
+        items += [item for item in bands.ENTRIES if item.ci and item not in items]
+    if not items:
+        print("tf1-tutorials measure: error: name entries or give --all", file=sys.stderr)
+        return 2
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="tf1-tutorials-measure-"))
+    failures = 0
+    for item in items:
+        seeds = args.seeds[:1] if args.check else args.seeds
+        records = run_seeds(item, seeds, workdir, args.jobs)
+        if args.check:
+            verdict = bands.judge(item, records[0]["test_accuracy"], bands.spread(item.key))
+            failures += not verdict.in_band
+            print(f"{item.key}: {verdict.message}")
+        else:
+            stored = record_runs(item, records)
+            spread = bands.spread(item.key, {item.key: stored})
+            print(
+                f"{item.key}: {spread.n} runs, min {spread.low:.4f} mean {spread.mean:.4f} "
+                f"max {spread.high:.4f} sd {spread.sd:.4f}"
+            )
+    return 1 if failures else 0

@@ -1,0 +1,175 @@
+"""Measured runs -> REPORT.md (a table a reader can judge at a glance) and PNG plots.
+
+`tf1-tutorials report [--out DIR]` reads the recorded runs (``bands.MEASUREMENTS_FILE``) and writes
+``REPORT.md``, ``accuracy.png`` (each entry's runs against its band, the documented value
+marked) and ``loss_curves.png``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+
+from tf1_tutorials import bands
+
+ACCURACY_PLOT = "accuracy.png"
+LOSS_PLOT = "loss_curves.png"
+
+
+def _settings_text(settings: dict) -> str:
+    return ", ".join(f"{name}={value}" for name, value in settings.items()) or "recipe defaults"
+
+
+def verdict_text(item: bands.Entry, spread: bands.Spread | None) -> str:
+    if spread is None:
+        return "not measured"
+    if item.exact is not None:
+        hits = sum(accuracy == item.exact for accuracy in spread.accuracies)
+        word = "reproduces" if hits == spread.n else "FINDING"
+        return f"{word}: {hits} of {spread.n} runs give exactly {item.exact}"
+    if item.documented is None:
+        return "measured band"
+    inside, distance = bands.documented_position(item, spread)
+    if inside:
+        return "reproduces: documented value inside our spread"
+    side = "above" if item.documented > spread.high else "below"
+    return f"FINDING: documented value {distance * 100:.2f} points {side} our spread"
+
+
+def table_rows(measurements: dict) -> list[str]:
+    rows = [
+        "| entry | variant | settings | documented | band | runs | min | mean | max | sd | test "
+        "images | verdict |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for item in bands.ENTRIES:
+        spread = bands.spread(item.key, measurements)
+        documented = "—" if item.documented is None else f"{item.documented:.4f}"
+        if item.documented_rounding:
+            documented = f"≈{documented}"
+        if spread is None:
+            numbers = ["—"] * 7
+        else:
+            low, high = spread.band
+            images = sorted({run["test_images"] for run in measurements[item.key]["runs"]})
+            numbers = [
+                f"[{low:.4f}, {high:.4f}]" if item.exact is None else f"= {item.exact}",
+                str(spread.n),
+                f"{spread.low:.4f}",
+                f"{spread.mean:.4f}",
+                f"{spread.high:.4f}",
+                f"{spread.sd:.4f}",
+                "/".join(f"{n:,}" for n in images),
+            ]
+        rows.append(
+            f"| {item.key} | {item.variant} | {_settings_text(item.settings)} | {documented} | "
+            + " | ".join(numbers)
+            + f" | {verdict_text(item, spread)} |"
+        )
+    return rows
+
+
+def markdown(measurements: dict) -> str:
+    versions = sorted({data.get("tensorflow", "?") for data in measurements.values()})
+    cpus = sorted({data.get("cpu", "?") for data in measurements.values()})
+    dates = sorted({data.get("date", "?") for data in measurements.values()})
+    lines = [
+        "# Reproduction report",
+        "",
+        "Each entry is one documented run of a tutorial (or, where the documents give no figure, a "
+        "run measured here) trained again under several seeds on the real data. *band* is the "
+        f"measured spread widened by {bands.MARGIN_SDS:g} standard deviations on each side "
+        f"(at least {bands.MIN_MARGIN}); a fresh run must land in it. *verdict* says whether the "
+        "documented value lies inside our measured spread; a value outside it is a finding, never "
+        "hidden by a wider band.",
+        "",
+        f"TensorFlow {', '.join(versions) or '—'}; CPU {', '.join(cpus) or '—'}; measured "
+        f"{', '.join(dates) or '—'}. Raw runs (every seed and accuracy): "
+        "`tf1_tutorials/measurements.json`. CIFAR-10 accuracies are on the first 1,000 official "
+        "test images only (standard error about ±1.5 points at 60%).",
+        "",
+        *table_rows(measurements),
+        "",
+    ]
+    notes = [f"- {item.key}: {item.note}" for item in bands.ENTRIES if item.note]
+    if notes:
+        lines += ["Notes:", "", *notes, ""]
+    lines += [f"![accuracy per entry]({ACCURACY_PLOT})", "", f"![loss curves]({LOSS_PLOT})", ""]
+    return "\n".join(lines)
+
+
+def plot_accuracy(measurements: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    items = [item for item in bands.ENTRIES if bands.spread(item.key, measurements)]
+    fig, axes = plt.subplots(
+        len(items), 1, figsize=(8, 1.1 * len(items) + 1), squeeze=False, constrained_layout=True
+    )
+    for ax, item in zip(axes[:, 0], items, strict=True):
+        spread = bands.spread(item.key, measurements)
+        low, high = spread.band if item.exact is None else (item.exact, item.exact)
+        ax.axvspan(low, high, color="tab:green", alpha=0.2, label="band")
+        ax.plot(spread.accuracies, [0] * spread.n, "o", color="tab:blue", label="our runs")
+        if item.documented is not None:
+            ax.plot([item.documented], [0], "*", color="tab:red", markersize=14, label="documented")
+        ax.set_yticks([])
+        ax.set_ylabel(item.key, rotation=0, ha="right", va="center", fontsize=8)
+        values = [*spread.accuracies, low, high] + (
+            [item.documented] if item.documented is not None else []
+        )
+        pad = max((max(values) - min(values)) * 0.1, 0.002)
+        ax.set_xlim(min(values) - pad, max(values) + pad)
+        ax.tick_params(axis="x", labelsize=7)
+    axes[0, 0].legend(loc="upper left", fontsize=7, ncol=3)
+    fig.suptitle("test accuracy: our runs, band, documented value")
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def plot_losses(measurements: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    curves = {
+        key: data["loss_curve"] for key, data in measurements.items() if data.get("loss_curve")
+    }
+    fig, ax = plt.subplots(figsize=(9, 5), constrained_layout=True)
+    for key, curve in sorted(curves.items()):
+        finite = [point for point in curve if math.isfinite(point[1]) and point[1] > 0]
+        steps = [point[0] for point in finite]
+        losses = [point[1] for point in finite]
+        ax.plot(steps, losses, label=key, linewidth=1)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("step")
+    ax.set_ylabel("training loss (one seed)")
+    ax.legend(fontsize=7, ncol=2)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def write_report(out_dir: Path, measurements: dict | None = None) -> Path:
+    measurements = bands.load_measurements() if measurements is None else measurements
+    out_dir.mkdir(parents=True, exist_ok=True)
+    report = out_dir / "REPORT.md"
+    report.write_text(markdown(measurements))
+    if measurements:
+        plot_accuracy(measurements, out_dir / ACCURACY_PLOT)
+        plot_losses(measurements, out_dir / LOSS_PLOT)
+    return report
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, default=Path("report"), help="output directory")
+
+
+def main(args: argparse.Namespace) -> int:
+    report = write_report(args.out)
+    print(f"wrote {report}")
+    return 0
