@@ -16,10 +16,18 @@ _REAL_DATA = os.environ.get("TF1_TUTORIALS_DATA", "").strip()
 
 
 def real_data_root() -> Path:
-    """The folder TF1_TUTORIALS_DATA names (``make test`` and CI set it); else skip the test."""
+    """The folder TF1_TUTORIALS_DATA names (``make test`` and CI set it to ../shared/datasets).
+
+    Without it the test fails rather than skips: a suite that quietly skips its real-data tests
+    would pass without having trained anything.
+    """
     root = _REAL_DATA
     if not root or not (Path(root) / "mnist").is_dir():
-        pytest.skip("real data not available: TF1_TUTORIALS_DATA does not name ../shared/datasets")
+        pytest.fail(
+            f"TF1_TUTORIALS_DATA={root!r} does not name a folder holding mnist/ (and cifar10/): "
+            "point it at the real data sets (make test uses ../shared/datasets when it exists)",
+            pytrace=False,
+        )
     return Path(root)
 
 

@@ -81,7 +81,7 @@ def _progress_bar(options: RunOptions, initial: int, total: int):
 
 def train(module, config, data, options: RunOptions, say=print) -> Outcome:
     """Build ``module``'s graph for ``config``, train on ``data.train``, test on ``data.test``."""
-    from tf1_tutorials.variants.graph import total_steps
+    from tf1_tutorials.variants.graph import parameter_count, total_steps
 
     total = total_steps(config)
     batches_per_epoch = getattr(config, "batches_per_epoch", None)
@@ -97,6 +97,7 @@ def train(module, config, data, options: RunOptions, say=print) -> Outcome:
     with graph.as_default():
         seed_everything(options.seed, options.deterministic)
         model = module.build(config)
+        parameters = parameter_count(graph)
         saver = tf.train.Saver(max_to_keep=2)
         init = tf.global_variables_initializer()
     graph.finalize()
@@ -173,5 +174,9 @@ def train(module, config, data, options: RunOptions, say=print) -> Outcome:
         steps=step,
         train_seconds=train_seconds,
         diverged=diverged,
-        extra={"start_step": start_step, "steps_trained": step - start_step},
+        extra={
+            "start_step": start_step,
+            "steps_trained": step - start_step,
+            "parameters": parameters,
+        },
     )
