@@ -30,8 +30,9 @@ def private_data_dir(tmp_path_factory):
 def test_fresh_run_lands_in_band(item, tmp_path, private_data_dir):
     spread = bands.spread(item.key)
     assert FRESH_SEED not in (spread.seeds if spread else ())
-    record = harness.run_entry(item, FRESH_SEED, tmp_path)
-    verdict = bands.judge(item, record["test_accuracy"], spread)
+    record, verdict = harness.check_entry(item, FRESH_SEED, tmp_path)
+    if spread is not None:
+        assert record["versions"]["onednn"] == spread.onednn
     assert verdict.in_band, f"{item.key}: {verdict.message}"
     if item.exact is not None:
         assert record["diverged"]

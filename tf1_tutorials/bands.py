@@ -170,6 +170,9 @@ class Spread:
     seeds: tuple[int, ...]
     tensorflow: str
     date: str
+    # TF_ENABLE_ONEDNN_OPTS the runs had ("0": TensorFlow's own default on this CPU, "1": ours);
+    # a fresh run to be judged against the spread uses the same setting.
+    onednn: str = "1"
 
     @property
     def n(self) -> int:
@@ -217,6 +220,7 @@ def spread(key: str, measurements: dict | None = None) -> Spread | None:
         seeds=tuple(run["seed"] for run in runs),
         tensorflow=data.get("tensorflow", "?"),
         date=data.get("date", "?"),
+        onednn=str(data.get("onednn", "1")),
     )
 
 

@@ -32,20 +32,33 @@ def thin(curve: list, points: int) -> list:
     return [list(item) for item in kept]
 
 
-def run_entry(item: bands.Entry, seed: int, workdir: Path, threads: int = 0) -> dict:
+def run_entry(
+    item: bands.Entry, seed: int, workdir: Path, threads: int = 0, onednn: str | None = None
+) -> dict:
     """Train ``item`` once with ``seed`` in a fresh process; return its result record.
 
     The run reads its data from the reader's per-user directory (``TF1_TUTORIALS_DATA_DIR``).
+    ``onednn`` sets ``TF_ENABLE_ONEDNN_OPTS`` for the run (None: the environment's, else ours).
     """
     logdir = workdir / f"{item.key}-seed{seed}"
     extra = ("--threads", str(threads)) if threads else ()
+    env = {"TF_ENABLE_ONEDNN_OPTS": onednn} if onednn is not None else {}
     return run_in_subprocess(
         item.variant,
         logdir,
         item.settings,
         seed=seed,
         extra_args=extra,
+        env=env,
     )
+
+
+def check_entry(item: bands.Entry, seed: int, workdir: Path) -> tuple[dict, bands.Verdict]:
+    """One fresh run of ``item``, made as its recorded runs were (the same oneDNN setting), and
+    its verdict against the entry's band."""
+    spread = bands.spread(item.key)
+    record = run_entry(item, seed, workdir, onednn=spread.onednn if spread else None)
+    return record, bands.judge(item, record["test_accuracy"], spread)
 
 
 def run_seeds(
@@ -136,12 +149,12 @@ def main(args: argparse.Namespace) -> int:
     failures = 0
     for item in items:
         seeds = args.seeds[:1] if args.check else args.seeds
-        records = run_seeds(item, seeds, workdir, args.jobs)
         if args.check:
-            verdict = bands.judge(item, records[0]["test_accuracy"], bands.spread(item.key))
+            _, verdict = check_entry(item, seeds[0], workdir)
             failures += not verdict.in_band
             print(f"{item.key}: {verdict.message}")
         else:
+            records = run_seeds(item, seeds, workdir, args.jobs)
             stored = record_runs(item, records)
             spread = bands.spread(item.key, {item.key: stored})
             print(

@@ -190,9 +190,11 @@ def run_in_subprocess(
     data_dir: str | Path | None = None,
     extra_args: tuple[str, ...] = (),
     timeout: float | None = None,
+    env: dict[str, str] | None = None,
 ) -> dict:
     """Run ``variant`` with ``python -m tf1_tutorials.cli run`` in a fresh process; return the
-    parsed result record. ``settings`` are Config overrides (name -> value).
+    parsed result record. ``settings`` are Config overrides (name -> value); ``env`` adds to (or
+    replaces in) this process's environment.
 
     Raises RuntimeError with the process's output tail if it fails.
     """
@@ -205,7 +207,7 @@ def run_in_subprocess(
         command += ["--data-dir", str(data_dir)]
     command += ["--no-progress", *extra_args]
     done = subprocess.run(
-        command, capture_output=True, text=True, timeout=timeout, env=os.environ.copy()
+        command, capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})}
     )
     if done.returncode != 0:
         raise RuntimeError(
