@@ -1,0 +1,212 @@
+"""`tf1-tutorials legacy`: unmodified TensorFlow 1.x scripts (tests/legacy_scripts/) run as written.
+
+Each script runs through the legacy runner in a fresh process, as a user would start it; the ones
+that train print ``test accuracy X`` and are held to a threshold fit for their few hundred steps.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import pytest
+from data_support import real_data_root
+
+SCRIPTS = Path(__file__).parent / "legacy_scripts"
+MNIST_FILES = {
+    "train-images-idx3-ubyte.gz",
+    "train-labels-idx1-ubyte.gz",
+    "t10k-images-idx3-ubyte.gz",
+    "t10k-labels-idx1-ubyte.gz",
+}
+# TensorFlow's native libraries log a few lines at load time, before any setting can quiet them.
+TENSORFLOW_STARTUP_LOG = re.compile(r"^(WARNING: All log messages before absl|[IWE]\d{4} )")
+
+
+def run_legacy(script: str, *args: str, cwd=None, entry=("-m", "tf1_tutorials.legacy")):
+    return subprocess.run(
+        [sys.executable, *entry, str(SCRIPTS / script), *args],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=cwd,
+    )
+
+
+def accuracy(result: subprocess.CompletedProcess) -> float:
+    assert result.returncode == 0, result.stderr
+    match = re.search(r"^test accuracy ([0-9.]+)$", result.stdout, re.MULTILINE)
+    assert match, result.stdout
+    return float(match.group(1))
+
+
+def stderr_lines(result: subprocess.CompletedProcess) -> list[str]:
+    lines = result.stderr.splitlines()
+    return [line for line in lines if not TENSORFLOW_STARTUP_LOG.match(line)]
+
+
+@pytest.fixture
+def real_data(monkeypatch, tmp_path) -> Path:
+    """The real data as the local source; the reader's own directory under ``tmp_path``."""
+    monkeypatch.setenv("TF1_TUTORIALS_DATA", str(real_data_root()))
+    monkeypatch.setenv("TF1_TUTORIALS_DATA_DIR", str(tmp_path / "cache"))
+    return tmp_path
+
+
+def test_softmax_with_input_data_fills_a_relative_data_dir_from_the_local_source(real_data):
+    result = run_legacy("softmax_input_data.py", cwd=real_data)
+    assert accuracy(result) > 0.85
+    assert {path.name for path in (real_data / "MNIST_data").iterdir()} >= MNIST_FILES
+    assert "copied train-images-idx3-ubyte.gz from" in result.stderr
+    assert "downloading" not in result.stderr
+
+
+def test_cnn_with_tf_app_flags_and_tf_app_run(real_data):
+    data_dir = real_data / "absolute" / "mnist"
+    result = run_legacy("cnn_app_flags.py", f"--data_dir={data_dir}", "--max_steps=200")
+    assert accuracy(result) > 0.8
+    assert "trained 200 steps" in result.stdout
+    assert {path.name for path in data_dir.iterdir()} >= MNIST_FILES
+
+
+def test_interactive_session_eval_run_and_file_writer(real_data):
+    logdir = real_data / "logs"
+    result = run_legacy("interactive_session.py", "mnist", str(logdir), cwd=real_data)
+    assert accuracy(result) > 0.85
+    assert "step 200, training accuracy" in result.stdout
+    assert list(logdir.glob("events.out.tfevents.*"))
+
+
+def test_contrib_slim_model(real_data):
+    result = run_legacy("slim_model.py", str(real_data / "mnist"), "200")
+    assert accuracy(result) > 0.8
+    assert "model variables: 6" in result.stdout
+
+
+def test_keras1_script_with_np_utils_and_mnist_load_data(real_data):
+    result = run_legacy("keras1_mlp.py")
+    assert accuracy(result) > 0.85
+    assert "loaded (60000, 28, 28) uint8 (60000,) (10000, 28, 28) (10000,)" in result.stdout
+    assert (real_data / "cache" / "mnist" / "train-images-idx3-ubyte.gz").is_file()
+
+
+def test_keras_cifar10_load_data_shapes(real_data):
+    result = run_legacy("keras_cifar10_shapes.py")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[:2] == ["x_train 50000x32x32x3 uint8 0 255", "y_train 50000x1 uint8 0 9"]
+    # The test set is whatever the local source holds: 10,000 images, or its 1,000-image subset.
+    test_images = re.fullmatch(r"x_test (\d+)x32x32x3 uint8 0 255", lines[2])
+    assert test_images, lines
+    assert lines[3] == f"y_test {test_images.group(1)}x1 uint8 0 9"
+
+
+@pytest.mark.parametrize(
+    ("form", "api"),
+    [
+        ("attribute", "tf.contrib.learn"),
+        ("import", "tensorflow.contrib.learn"),
+    ],
+)
+def test_unsupported_api_is_one_line_and_status_2(form, api):
+    result = run_legacy("contrib_learn.py", form)
+    assert result.returncode == 2, result.stderr
+    assert "not reached" not in result.stdout
+    lines = stderr_lines(result)
+    assert len(lines) == 1, result.stderr
+    assert re.fullmatch(
+        rf".*contrib_learn\.py:\d+: {re.escape(api)} is not supported by "
+        r"tf1-tutorials legacy: .+",
+        lines[0],
+    ), lines[0]
+
+
+def test_missing_names_of_a_namespace_are_reported_as_the_tf1_api(monkeypatch):
+    # What ``tf.mul`` and ``from tensorflow import mul`` meet, without importing TensorFlow.
+    from tf1_tutorials.legacy.namespace import Namespace
+    from tf1_tutorials.legacy.tensorflow_api import explain
+    from tf1_tutorials.legacy.unsupported import UnsupportedAPI, unsupported_message
+
+    source, train = types.ModuleType("v1"), types.ModuleType("v1.train")
+    source.multiply, source.train = object(), train
+    tf = Namespace("legacy_tf_stand_in", "tf", [source], explain)
+    monkeypatch.setitem(sys.modules, "legacy_tf_stand_in", tf)
+
+    assert tf.multiply is source.multiply
+    assert not hasattr(tf, "mul")  # libraries that probe with hasattr keep working
+    with pytest.raises(UnsupportedAPI) as attribute:
+        tf.train.SummaryWriter  # noqa: B018
+    assert unsupported_message(attribute.value) == (
+        "tf.train.SummaryWriter is not supported by tf1-tutorials legacy: "
+        "it was removed in TensorFlow 1.0 (use tf.summary.FileWriter)"
+    )
+    with pytest.raises(ImportError) as imported:
+        from legacy_tf_stand_in import mul  # noqa: F401
+    assert unsupported_message(imported.value) == (
+        "tf.mul is not supported by tf1-tutorials legacy: "
+        "it was removed in TensorFlow 1.0 (use tf.multiply)"
+    )
+
+
+def test_argv_name_file_and_path_are_as_python_gives_them(tmp_path):
+    script = SCRIPTS / "invocation.py"
+    result = run_legacy("invocation.py", "-h", "--flag=1", "two words", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout)
+    assert seen == {
+        "argv": [str(script), "-h", "--flag=1", "two words"],
+        "name": "__main__",
+        "file": str(script),
+        "path0": str(script.parent),
+        "cwd": str(tmp_path),
+        "tensorflow_imported": False,  # imported only when a script asks for it
+    }
+
+
+def test_cli_subcommand_passes_the_exit_status_on():
+    entry = ("-m", "tf1_tutorials.cli", "legacy")
+    result = run_legacy("invocation.py", "exit", "3", entry=entry)
+    assert result.returncode == 3
+    assert json.loads(result.stdout)["argv"][1:] == ["exit", "3"]
+    assert result.stderr == ""
+
+
+def test_uncaught_exception_prints_the_scripts_traceback_and_status_1():
+    result = run_legacy("invocation.py", "raise")
+    assert result.returncode == 1
+    traceback_lines = result.stderr.splitlines()
+    assert traceback_lines[0] == "Traceback (most recent call last):"
+    assert traceback_lines[1].startswith(f'  File "{SCRIPTS / "invocation.py"}"')
+    assert traceback_lines[-1] == "ValueError: failing as asked"
+    assert "bootstrap" not in result.stderr
+
+
+def test_missing_script_is_named_with_status_2(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "tf1_tutorials.legacy", "no_such_script.py", "--x"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "tf1-tutorials legacy: can't open script 'no_such_script.py': no such file"
+    ]
+
+
+def test_cli_does_not_import_tensorflow():
+    code = (
+        "import sys; from tf1_tutorials import cli; cli.build_parser(); "
+        "heavy = {'tensorflow', 'keras', 'tf_keras'}; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & heavy))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

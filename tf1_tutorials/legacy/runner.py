@@ -1,0 +1,52 @@
+"""`tf1-tutorials legacy SCRIPT.py [ARGS...]`: run an unmodified TensorFlow 1.x script.
+
+The script runs in a fresh Python process (bootstrap.py) where ``import tensorflow`` gives
+``tf.compat.v1`` in graph mode, ``tensorflow.examples.tutorials.mnist.input_data`` is
+tf1-tutorials' reader, ``tf.contrib.slim``/``layers``/``framework`` are tf-slim, and ``keras`` is
+tf-keras's TF1 API with Keras 1/2's ``np_utils`` and MNIST/CIFAR-10 ``load_data``. This process
+only builds the command and passes the script's exit status on; nothing here imports TensorFlow.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+
+from tf1_tutorials.legacy.unsupported import EXIT_UNSUPPORTED, PROGRAM
+
+BOOTSTRAP = "tf1_tutorials.legacy.bootstrap"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("script", help="the TensorFlow 1.x script to run, unmodified")
+    parser.add_argument(
+        "script_args",
+        nargs=argparse.REMAINDER,
+        metavar="ARGS",
+        help="the script's own arguments, passed on as they are",
+    )
+
+
+def command(script: str, script_args: list[str]) -> list[str]:
+    """The child process's command line."""
+    return [sys.executable, "-m", BOOTSTRAP, script, *script_args]
+
+
+def run(script: str, script_args: list[str]) -> int:
+    """Run ``script`` in a fresh process; its exit status (128 + N if signal N ended it)."""
+    if not os.path.isfile(script):
+        what = "is not a file" if os.path.exists(script) else "no such file"
+        print(f"{PROGRAM}: can't open script {script!r}: {what}", file=sys.stderr)
+        return EXIT_UNSUPPORTED
+    child = subprocess.Popen(command(script, script_args))
+    try:
+        status = child.wait()
+    except KeyboardInterrupt:  # the child got the same Ctrl-C: let it finish its own way
+        status = child.wait()
+    return 128 - status if status < 0 else status
+
+
+def main(args: argparse.Namespace) -> int:
+    return run(args.script, args.script_args)

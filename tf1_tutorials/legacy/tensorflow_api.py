@@ -1,0 +1,87 @@
+"""The ``tensorflow`` module a legacy script imports: ``tf.compat.v1`` in graph mode, plus contrib.
+
+``import tensorflow as tf`` gives a namespace over ``tf.compat.v1`` with v2 behaviour disabled
+(placeholders, Sessions, ``tf.app``, ``tf.flags``, ``tf.gfile``, ``tf.logging``, ``tf.layers``,
+``tf.nn.dropout(x, keep_prob)``: TensorFlow 2.21's v1 API still has them all). Added to it:
+``tf.contrib`` (see contrib.py) and ``tf.keras`` as legacy ``keras`` (see keras_api.py). A name the
+v1 API lacks raises ``UnsupportedAPI`` naming it. The real submodules (``tensorflow.compat.v1``,
+``tensorflow.python...``) stay as they are, so tf-slim and tf-keras keep importing TensorFlow's own
+modules.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from tf1_tutorials.legacy import contrib, keras_api
+from tf1_tutorials.legacy.namespace import Namespace
+from tf1_tutorials.tf import load_v1
+
+# Names TensorFlow 1.0 removed, with their replacements (scripts for 0.x still call them).
+REMOVED_IN_1_0 = {
+    "mul": "tf.multiply",
+    "sub": "tf.subtract",
+    "neg": "tf.negative",
+    "pack": "tf.stack",
+    "unpack": "tf.unstack",
+    "select": "tf.where",
+    "batch_matmul": "tf.matmul",
+    "scalar_summary": "tf.summary.scalar",
+    "histogram_summary": "tf.summary.histogram",
+    "image_summary": "tf.summary.image",
+    "audio_summary": "tf.summary.audio",
+    "merge_summary": "tf.summary.merge",
+    "merge_all_summaries": "tf.summary.merge_all",
+    "train.SummaryWriter": "tf.summary.FileWriter",
+}
+
+
+def explain(api: str) -> str:
+    replacement = REMOVED_IN_1_0.get(api.removeprefix("tf."))
+    if replacement:
+        return f"it was removed in TensorFlow 1.0 (use {replacement})"
+    version = getattr(sys.modules.get("tensorflow.compat.v1"), "__version__", "2")
+    return f"TensorFlow {version}'s tf.compat.v1 has no {api}"
+
+
+class TensorFlowModule(Namespace):
+    """``tf`` for a legacy script; ``real`` is the TensorFlow package, ``v1`` its tf.compat.v1."""
+
+    def __init__(self, real, v1):
+        super().__init__("tensorflow", "tf", [v1], explain)
+        self.__dict__.update(
+            _real=real,
+            __file__=real.__file__,
+            __path__=list(real.__path__),
+            __spec__=real.__spec__,
+            __package__="tensorflow",
+            __version__=real.__version__,
+        )
+
+    def _resolve(self, name: str):
+        if name == "contrib":
+            return contrib.module()
+        if name == "keras":
+            return keras_api.keras_module()
+        if name == "compat":  # libraries' ``import tensorflow.compat.v1 as tf``
+            return self._real.compat
+        real_submodule = sys.modules.get(f"tensorflow.{name}")
+        if real_submodule is not None and not hasattr(self._sources[0], name):
+            return real_submodule  # tensorflow.python, tensorflow.core, ...: never wrapped
+        return super()._resolve(name)
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):  # __internal__, __operators__, ...: as TensorFlow has them
+            for source in (self._sources[0], self._real):
+                try:
+                    return getattr(source, name)
+                except AttributeError:
+                    continue
+            raise AttributeError(name)
+        return super().__getattr__(name)
+
+
+def create() -> TensorFlowModule:
+    """Import TensorFlow in v1 mode and return the ``tensorflow`` module legacy scripts see."""
+    v1 = load_v1()
+    return TensorFlowModule(sys.modules["tensorflow"], v1)
