@@ -10,8 +10,8 @@ export TF1_TUTORIALS_DATA
 
 PYTEST := $(BIN)/python -m pytest
 
-.PHONY: install test lint format accuracy accuracy-full run-% measure report clean-venv test-tf215 matrix \
-	docker docker-tf215 docker-check
+.PHONY: install test lint format accuracy accuracy-full run-% measure report bench clean-venv \
+	test-tf215 matrix docker docker-tf215 docker-check
 
 install: $(STAMP)
 
@@ -52,6 +52,12 @@ measure: $(STAMP)
 
 report: $(STAMP)
 	$(BIN)/tf1-tutorials report --out report
+
+# Benchmarks (bench/): tens of minutes on 2 cores, the CI accuracy suite included; run on a quiet
+# machine. Writes bench/results.json and BENCHMARKS.md. BENCH_FLAGS=--quick checks every script runs.
+BENCH_FLAGS ?=
+bench: $(STAMP)
+	$(BIN)/python bench/run_all.py $(BENCH_FLAGS)
 
 clean-venv:
 	rm -rf $(VENV)

@@ -79,3 +79,35 @@ def test_importing_the_entry_module_does_not_import_tensorflow():
         """
     )
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_bf16_is_opt_in_and_refused_on_a_cpu_without_bfloat16():
+    result = run_python(
+        """
+        import os
+        os.environ["TF_ENABLE_ONEDNN_OPTS"] = "1"
+        from tf1_tutorials import tf as entry
+        options = entry.session_config(1, 1).graph_options.rewrite_options
+        assert options.auto_mixed_precision_onednn_bfloat16 == 0  # DEFAULT: off
+        try:
+            config = entry.session_config(1, 1, bf16=True)
+        except RuntimeError as err:
+            assert not entry.cpu_supports_bf16()
+            print("refused:", err)
+        else:
+            assert entry.cpu_supports_bf16()
+            assert config.graph_options.rewrite_options.auto_mixed_precision_onednn_bfloat16 == 1
+            print("on")
+        """
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("on" if _cpu_has_bf16() else "refused: bf16: this CPU")
+
+
+def _cpu_has_bf16() -> bool:
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            flags = next((line.split() for line in cpuinfo if line.startswith("flags")), [])
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags

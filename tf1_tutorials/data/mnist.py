@@ -2,8 +2,9 @@
 
 Same arguments, same results: a ``Datasets(train, validation, test)`` named tuple whose validation
 set is the first ``validation_size`` training images. Unlike TF1, every file is verified on its
-decompressed payload against the published MNIST digests before it is used (see sources.py), and
-shuffling uses a private generator (see dataset.py).
+decompressed payload against the published MNIST digests before it is used (see sources.py), the
+decoded arrays are kept beside the files for the next read while the files stay as they were (see
+cache.py), and shuffling uses a private generator (see dataset.py).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import idx
+from . import cache, idx
 from .dataset import DataSet, Datasets, dense_to_one_hot, image_dtype
 from .sources import FileSpec, default_data_dir, fetch, local_source_dir, source_error
 
@@ -92,6 +93,27 @@ def _mirrors(source_url: str | Sequence[str] | None) -> tuple[str, ...]:
     return tuple(source_url)
 
 
+def _read_files(directory: Path, source_url) -> tuple[np.ndarray, ...]:
+    """The four files fetched, verified and parsed (then cached): train images, train labels, test
+    images, test labels."""
+    before = cache.file_entries(directory, FILES)
+    payloads, failures = fetch(
+        FILES, directory, local_dir=local_source_dir(LOCAL_SUBDIR), urls=_mirrors(source_url)
+    )
+    if failures:
+        raise source_error(failures, directory, "MNIST")
+
+    train_images = idx.parse_images(payloads[TRAIN_IMAGES], TRAIN_IMAGES)
+    train_labels = idx.parse_labels(payloads[TRAIN_LABELS], TRAIN_LABELS)
+    test_images = idx.parse_images(payloads[TEST_IMAGES], TEST_IMAGES)
+    test_labels = idx.parse_labels(payloads[TEST_LABELS], TEST_LABELS)
+    idx.check_pair(train_images, TRAIN_IMAGES, train_labels, TRAIN_LABELS)
+    idx.check_pair(test_images, TEST_IMAGES, test_labels, TEST_LABELS)
+    arrays = (train_images, train_labels, test_images, test_labels)
+    cache.store(directory, FILES, arrays, before)
+    return arrays
+
+
 def read_data_sets(
     train_dir,
     fake_data: bool = False,
@@ -125,18 +147,10 @@ def read_data_sets(
         )
 
     directory = Path(train_dir) if train_dir is not None else default_data_dir(LOCAL_SUBDIR)
-    payloads, failures = fetch(
-        FILES, directory, local_dir=local_source_dir(LOCAL_SUBDIR), urls=_mirrors(source_url)
-    )
-    if failures:
-        raise source_error(failures, directory, "MNIST")
-
-    train_images = idx.parse_images(payloads[TRAIN_IMAGES], TRAIN_IMAGES)
-    train_labels = idx.parse_labels(payloads[TRAIN_LABELS], TRAIN_LABELS)
-    test_images = idx.parse_images(payloads[TEST_IMAGES], TEST_IMAGES)
-    test_labels = idx.parse_labels(payloads[TEST_LABELS], TEST_LABELS)
-    idx.check_pair(train_images, TRAIN_IMAGES, train_labels, TRAIN_LABELS)
-    idx.check_pair(test_images, TEST_IMAGES, test_labels, TEST_LABELS)
+    arrays = cache.load(directory, FILES, NUM_CLASSES)
+    if arrays is None:
+        arrays = _read_files(directory, source_url)
+    train_images, train_labels, test_images, test_labels = arrays
     if one_hot:
         train_labels = dense_to_one_hot(train_labels, NUM_CLASSES)
         test_labels = dense_to_one_hot(test_labels, NUM_CLASSES)
