@@ -9,8 +9,9 @@ A process is either v1 or v2: asking for the other mode after one has been chose
 ``RuntimeError``, because TensorFlow cannot switch back once v2 behaviour is disabled.
 
 ``TF_USE_LEGACY_KERAS=1`` is set before TensorFlow is imported so that ``v1.layers`` works (it is
-built on tf-keras; with Keras 3 alone it raises "not available with Keras 3"). TensorFlow's C++ log
-lines and deprecation warnings are quiet unless ``TF1_TUTORIALS_VERBOSE=1`` is set.
+built on tf-keras; with Keras 3 alone it raises "not available with Keras 3"). TensorFlow's log
+lines and deprecation warnings are quiet unless ``TF1_TUTORIALS_VERBOSE=1`` is set (C++ log
+level 3), except the few lines TensorFlow 2.21 writes at start-up before its logging is set up.
 
 oneDNN's optimised CPU kernels are switched on (``TF_ENABLE_ONEDNN_OPTS=1``) unless the
 environment says otherwise: TensorFlow leaves them off on CPUs without AVX-512, where they still
@@ -106,13 +107,48 @@ def seed_everything(seed: int | None, deterministic: bool = False) -> None:
         tensorflow.config.experimental.enable_op_determinism()
 
 
-def session_config(intra_op_threads: int = 0, inter_op_threads: int = 0):
-    """A v1 ``ConfigProto``; 0 threads lets TensorFlow choose (one per core)."""
+BF16_CPU_FLAGS = ("avx512_bf16", "amx_bf16")
+
+
+def cpu_supports_bf16() -> bool:
+    """Whether the CPU has bfloat16 arithmetic (AVX512-BF16 or AMX-BF16 in /proc/cpuinfo)."""
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("flags"):
+                    return any(flag in line.split() for flag in BF16_CPU_FLAGS)
+    except OSError:
+        pass
+    return False
+
+
+def session_config(intra_op_threads: int = 0, inter_op_threads: int = 0, *, bf16: bool = False):
+    """A v1 ``ConfigProto``; 0 threads lets TensorFlow choose (one per core).
+
+    ``bf16=True`` (opt-in) switches on Grappler's oneDNN bfloat16 auto-mixed-precision rewrite:
+    convolutions and matmuls run in bfloat16, so results differ from float32 ones. It is refused
+    (RuntimeError) on a CPU without AVX512-BF16 or AMX-BF16, where TensorFlow falls back to slower
+    kernels, and with oneDNN switched off, where the rewrite does nothing.
+    """
     v1 = load_v1()
-    return v1.ConfigProto(
+    config = v1.ConfigProto(
         intra_op_parallelism_threads=intra_op_threads,
         inter_op_parallelism_threads=inter_op_threads,
     )
+    if bf16:
+        if not cpu_supports_bf16():
+            raise RuntimeError(
+                "bf16: this CPU has no bfloat16 arithmetic (neither AVX512-BF16 nor AMX-BF16); "
+                "TensorFlow would fall back to slower kernels"
+            )
+        if os.environ.get("TF_ENABLE_ONEDNN_OPTS") == "0":
+            raise RuntimeError("bf16: the bfloat16 rewrite needs oneDNN (TF_ENABLE_ONEDNN_OPTS=1)")
+        from tensorflow.core.protobuf import rewriter_config_pb2
+
+        config.graph_options.rewrite_options.auto_mixed_precision_onednn_bfloat16 = (
+            rewriter_config_pb2.RewriterConfig.ON
+        )
+    return config
 
 
 def versions() -> dict[str, str]:
