@@ -43,6 +43,23 @@ def test_unmeasured_entry_never_passes():
     assert "not measured" in verdict.message
 
 
+def test_a_collapsed_run_passes_only_where_measured_runs_collapsed_too():
+    item = bands.entry("cifar10_graph-raw-1epoch")
+    data = measured([0.30, 0.35, 0.32, 0.086, 0.086], item.key)
+    for run in data[item.key]["runs"]:
+        run["top_prediction_share"] = 0.99 if run["test_accuracy"] == 0.086 else 0.2
+    spread = bands.spread(item.key, data)
+    assert spread.accuracies == (0.30, 0.35, 0.32) and spread.collapsed == (0.086, 0.086)
+    assert spread.runs == 5 and spread.band[0] > 0.2  # the band is the learning runs'
+    assert bands.judge(item, 0.086, spread, top_prediction_share=1.0).in_band
+    assert not bands.judge(item, 0.086, spread, top_prediction_share=0.15).in_band
+    assert bands.judge(item, 0.33, spread, top_prediction_share=0.15).in_band
+    never = bands.spread(item.key, measured([0.30, 0.35, 0.32], item.key))
+    assert not bands.judge(item, 0.1, never, top_prediction_share=1.0).in_band
+    assert "1 of" not in report.verdict_text(item, never)
+    assert "2 of 5 runs collapsed" in report.verdict_text(item, spread)
+
+
 def test_exact_entry_needs_the_exact_value():
     item = bands.entry("softmax-lr0.03-1000")
     assert bands.judge(item, 0.098, None).in_band
@@ -93,8 +110,9 @@ def test_every_default_suite_entry_is_measured_with_enough_seeds():
         spread = bands.spread(item.key, data)
         if item.ci or spread is not None:
             assert spread is not None, f"{item.key}: no measured runs in {bands.MEASUREMENTS_FILE}"
-            assert spread.n >= item.min_seeds, f"{item.key}: {spread.n} runs < {item.min_seeds}"
-            assert len(set(spread.seeds)) == spread.n
+            assert spread.runs >= item.min_seeds, f"{item.key}: {spread.runs} < {item.min_seeds}"
+            assert len(set(spread.seeds)) == spread.runs
+            assert spread.n >= 3, f"{item.key}: fewer than 3 runs learned; no band to test"
 
 
 def test_record_runs_replaces_a_remeasured_seed(tmp_path):

@@ -187,6 +187,7 @@ def test_a_short_run_on_the_real_data_lowers_the_loss(name, tmp_path, real_data)
     assert not record["diverged"]
     assert np.mean(losses[-10:]) < 0.9 * np.mean(losses[:10]), losses
     assert 0.0 <= record["test_accuracy"] <= 1.0
+    assert 0.1 <= record["top_prediction_share"] <= 1.0  # ten classes: the top one has >= 10%
     assert record["test_images"] == (1000 if name == "cifar10_graph" else 10000)
     assert path == tmp_path / "result.json"
 

@@ -128,3 +128,4 @@ def test_a_short_run_on_the_real_data_lowers_the_loss(
     # 0.21 -- CIFAR-10 with 'sgd' at 0.01 learns slowly).
     assert min_accuracy < record["test_accuracy"] <= 1.0
     assert record["parameters"] > 0
+    assert 0.1 <= record["top_prediction_share"] < 0.9  # learning, not collapsed

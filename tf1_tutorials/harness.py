@@ -20,6 +20,7 @@ from tf1_tutorials import bands
 from tf1_tutorials.run_command import run_in_subprocess
 
 RUN_FIELDS = ("seed", "test_accuracy", "test_images", "diverged", "steps", "train_seconds")
+OPTIONAL_RUN_FIELDS = ("top_prediction_share",)
 CURVE_POINTS = 200
 
 
@@ -58,7 +59,8 @@ def check_entry(item: bands.Entry, seed: int, workdir: Path) -> tuple[dict, band
     its verdict against the entry's band."""
     spread = bands.spread(item.key)
     record = run_entry(item, seed, workdir, onednn=spread.onednn if spread else None)
-    return record, bands.judge(item, record["test_accuracy"], spread)
+    verdict = bands.judge(item, record["test_accuracy"], spread, record.get("top_prediction_share"))
+    return record, verdict
 
 
 def run_seeds(
@@ -91,7 +93,9 @@ def record_runs(
     previous = data.get(item.key, {})
     runs = {run["seed"]: run for run in previous.get("runs", [])}
     for record in records:
-        runs[record["seed"]] = {name: record[name] for name in RUN_FIELDS}
+        runs[record["seed"]] = {name: record[name] for name in RUN_FIELDS} | {
+            name: record[name] for name in OPTIONAL_RUN_FIELDS if name in record
+        }
     first = min(records, key=lambda record: record["seed"])
     data[item.key] = {
         "variant": item.variant,

@@ -28,8 +28,14 @@ def verdict_text(item: bands.Entry, spread: bands.Spread | None) -> str:
         hits = sum(accuracy == item.exact for accuracy in spread.accuracies)
         word = "reproduces" if hits == spread.n else "FINDING"
         return f"{word}: {hits} of {spread.n} runs give exactly {item.exact}"
+    collapsed = (
+        f"; {len(spread.collapsed)} of {spread.runs} runs collapsed onto one class "
+        f"(accuracy {', '.join(sorted({f'{a:.3f}' for a in spread.collapsed}))}), outside the band"
+        if spread.collapsed
+        else ""
+    )
     if item.documented is None:
-        return "measured band"
+        return "measured band" + collapsed
     inside, distance = bands.documented_position(item, spread)
     if inside:
         return "reproduces: documented value inside our spread"
@@ -40,27 +46,30 @@ def verdict_text(item: bands.Entry, spread: bands.Spread | None) -> str:
 def table_rows(measurements: dict) -> list[str]:
     rows = [
         "| entry | variant | settings | documented | band | runs | min | mean | max | sd | test "
-        "images | verdict |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "images | oneDNN | verdict |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for item in bands.ENTRIES:
         spread = bands.spread(item.key, measurements)
         documented = "—" if item.documented is None else f"{item.documented:.4f}"
         if item.documented_rounding:
             documented = f"≈{documented}"
-        if spread is None:
-            numbers = ["—"] * 7
+        if spread is None or spread.n == 0:
+            numbers = ["—"] * 8
         else:
             low, high = spread.band
             images = sorted({run["test_images"] for run in measurements[item.key]["runs"]})
             numbers = [
                 f"[{low:.4f}, {high:.4f}]" if item.exact is None else f"= {item.exact}",
-                str(spread.n),
+                str(spread.runs)
+                if not spread.collapsed
+                else f"{spread.n} (+{len(spread.collapsed)})",
                 f"{spread.low:.4f}",
                 f"{spread.mean:.4f}",
                 f"{spread.high:.4f}",
                 f"{spread.sd:.4f}",
                 "/".join(f"{n:,}" for n in images),
+                "on" if spread.onednn == "1" else "off",
             ]
         rows.append(
             f"| {item.key} | {item.variant} | {_settings_text(item.settings)} | {documented} | "
@@ -105,7 +114,11 @@ def plot_accuracy(measurements: dict, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    items = [item for item in bands.ENTRIES if bands.spread(item.key, measurements)]
+    items = [
+        item
+        for item in bands.ENTRIES
+        if (found := bands.spread(item.key, measurements)) is not None and found.n > 0
+    ]
     fig, axes = plt.subplots(
         len(items), 1, figsize=(8, 1.1 * len(items) + 1), squeeze=False, constrained_layout=True
     )
@@ -114,11 +127,13 @@ def plot_accuracy(measurements: dict, path: Path) -> None:
         low, high = spread.band if item.exact is None else (item.exact, item.exact)
         ax.axvspan(low, high, color="tab:green", alpha=0.2, label="band")
         ax.plot(spread.accuracies, [0] * spread.n, "o", color="tab:blue", label="our runs")
+        if spread.collapsed:
+            ax.plot(spread.collapsed, [0] * len(spread.collapsed), "x", color="tab:gray")
         if item.documented is not None:
             ax.plot([item.documented], [0], "*", color="tab:red", markersize=14, label="documented")
         ax.set_yticks([])
         ax.set_ylabel(item.key, rotation=0, ha="right", va="center", fontsize=8)
-        values = [*spread.accuracies, low, high] + (
+        values = [*spread.accuracies, *spread.collapsed, low, high] + (
             [item.documented] if item.documented is not None else []
         )
         pad = max((max(values) - min(values)) * 0.1, 0.002)

@@ -31,6 +31,7 @@ class Model:
     train_feed: dict = field(default_factory=dict)  # extra feeds while training (keep_prob 0.5)
     eval_feed: dict = field(default_factory=dict)  # extra feeds while evaluating (keep_prob 1.0)
     end_points: dict = field(default_factory=dict)  # layer name -> output tensor
+    predictions: Any = None  # argmax class per row
 
 
 def total_steps(config) -> int:
@@ -83,6 +84,7 @@ def assemble(images, labels, logits, loss, train_op, **extra) -> Model:
         correct_count=correct_count,
         batch_accuracy=batch_accuracy,
         global_step=tf.train.get_or_create_global_step(),
+        predictions=tf.argmax(logits, 1, name="predictions"),
         **extra,
     )
 

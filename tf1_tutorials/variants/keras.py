@@ -19,12 +19,19 @@ def arrays(dataset, image_shape):
 
 def test_accuracy(predict, images, labels, batch_size: int) -> float:
     """Argmax agreement over all the test images, ``predict`` given ``batch_size`` at a time."""
-    correct = 0
+    return test_predictions(predict, images, labels, batch_size)[0]
+
+
+def test_predictions(predict, images, labels, batch_size: int) -> tuple[float, float]:
+    """The test accuracy and the share of the images given the most often predicted class."""
+    correct, per_class = 0, np.zeros(labels.shape[1], dtype=np.int64)
     for start in range(0, len(labels), batch_size):
         logits = np.asarray(predict(images[start : start + batch_size]))
         truth = labels[start : start + batch_size]
-        correct += int(np.sum(np.argmax(logits, 1) == np.argmax(truth, 1)))
-    return correct / len(labels)
+        predicted = np.argmax(logits, 1)
+        correct += int(np.sum(predicted == np.argmax(truth, 1)))
+        per_class += np.bincount(predicted, minlength=len(per_class))[: len(per_class)]
+    return correct / len(labels), float(per_class.max()) / len(labels)
 
 
 def scalar_writer(logdir):

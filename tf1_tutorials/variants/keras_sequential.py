@@ -103,7 +103,7 @@ def train(config: Config, data, *, seed, deterministic, logdir, say=print) -> Ou
     )
     train_seconds = time.perf_counter() - started
     say(f"training time: {train_seconds:.1f} s")
-    accuracy = keras.test_accuracy(
+    accuracy, top_share = keras.test_predictions(
         lambda x: model(x, training=False), test_images, test_labels, config.eval_batch_size
     )
     stride = max(1, len(curve.curve) // keras.CURVE_POINTS)
@@ -117,5 +117,9 @@ def train(config: Config, data, *, seed, deterministic, logdir, say=print) -> Ou
         steps=curve.step,
         train_seconds=train_seconds,
         diverged=curve.diverged,
-        extra={"parameters": int(model.count_params()), "loss_curve_kind": "epoch running mean"},
+        extra={
+            "parameters": int(model.count_params()),
+            "loss_curve_kind": "epoch running mean",
+            "top_prediction_share": top_share,
+        },
     )

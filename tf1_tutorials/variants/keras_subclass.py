@@ -99,7 +99,9 @@ def train(config: Config, data, *, seed, deterministic, logdir, say=print) -> Ou
                 tf.summary.scalar("batch_accuracy", accuracy, step=step)
     train_seconds = time.perf_counter() - started
     say(f"training time: {train_seconds:.1f} s")
-    accuracy = keras.test_accuracy(model, test_images, test_labels, config.eval_batch_size)
+    accuracy, top_share = keras.test_predictions(
+        model, test_images, test_labels, config.eval_batch_size
+    )
     writer.close()
     return Outcome(
         test_accuracy=accuracy,
@@ -108,5 +110,5 @@ def train(config: Config, data, *, seed, deterministic, logdir, say=print) -> Ou
         steps=step,
         train_seconds=train_seconds,
         diverged=diverged,
-        extra={"parameters": int(model.count_params())},
+        extra={"parameters": int(model.count_params()), "top_prediction_share": top_share},
     )
