@@ -10,7 +10,7 @@ export TF1_TUTORIALS_DATA
 
 PYTEST := $(BIN)/python -m pytest
 
-.PHONY: install test lint format accuracy accuracy-full run-% measure report bench clean-venv \
+.PHONY: install test lint format accuracy accuracy-full run-% measure report bench fuzz stress clean-venv \
 	test-tf215 matrix docker docker-tf215 docker-check
 
 install: $(STAMP)
@@ -58,6 +58,19 @@ report: $(STAMP)
 BENCH_FLAGS ?=
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py $(BENCH_FLAGS)
+
+# Reliability, long forms (the default suite runs the same tests at CI size). Counts are printed at
+# the end; TF1_TUTORIALS_RELIABILITY_REPORT=file.json also writes them as JSON.
+FUZZ_EXAMPLES ?= 10000
+fuzz: $(STAMP)
+	TF1_TUTORIALS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PYTEST) tests/test_reliability_fuzz.py
+
+# 60 cut downloads, 5 rounds of 8 concurrent readers, hostile archives, filesystem faults,
+# interrupted and resumed training runs.
+stress: $(STAMP)
+	TF1_TUTORIALS_STRESS=1 $(PYTEST) tests/test_reliability_downloads.py \
+		tests/test_reliability_concurrency.py tests/test_reliability_archives.py \
+		tests/test_reliability_filesystem.py tests/test_reliability_training.py
 
 clean-venv:
 	rm -rf $(VENV)

@@ -11,6 +11,7 @@ import argparse
 import datetime
 import os
 import secrets
+import signal
 import subprocess
 import sys
 import time
@@ -178,6 +179,10 @@ def main(args: argparse.Namespace) -> int:
     except (SettingError, FileNotFoundError) as err:
         print(f"tf1-tutorials run: error: {err}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt as err:  # Ctrl-C, or SIGTERM while training (session.Terminated)
+        signum = getattr(err, "signum", signal.SIGINT)
+        print(f"tf1-tutorials run: stopped by {signal.Signals(signum).name}", file=sys.stderr)
+        return 128 + signum
     return 0
 
 

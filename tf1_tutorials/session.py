@@ -5,12 +5,22 @@
 TensorBoard scalars (loss, batch accuracy) and the graph with a v1 ``FileWriter``, saves checkpoints
 with a v1 ``Saver`` (``resume=True`` continues from the last one to the same total steps), stops on
 a non-finite loss (``diverged``), and evaluates the test set.
+
+Ctrl-C (SIGINT) or SIGTERM during training saves a checkpoint at the step reached and raises
+KeyboardInterrupt (``Terminated``, a KeyboardInterrupt, for SIGTERM), so ``resume=True`` continues
+from there. Both are taken between steps, never in the middle of a step, a summary or a checkpoint
+save; a second Ctrl-C before the step ends stops at once (the checkpoint is still saved, named by
+the step the graph's own counter reached), and further signals while that checkpoint is saved are
+ignored. Signal handlers someone else installed are left alone.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
+import signal
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +48,59 @@ class RunOptions:
     progress: bool | None = None  # None: a progress bar only when stderr is a terminal
 
 
+class Terminated(KeyboardInterrupt):
+    """Training was stopped by SIGTERM; a checkpoint was saved as for Ctrl-C."""
+
+    signum = signal.SIGTERM
+
+
+class _StopRequest:
+    """Set by SIGINT or SIGTERM while training; the loop checks it between steps."""
+
+    def __init__(self):
+        self.signum: int | None = None
+        self.honoured = False
+
+    def handle(self, signum, frame) -> None:
+        if self.honoured:
+            return  # already stopping: let the checkpoint be saved
+        if signum == signal.SIGINT and self.signum == signal.SIGINT:
+            raise KeyboardInterrupt  # Ctrl-C pressed twice before a step ended: stop at once
+        if self.signum is None:
+            self.signum = signum
+
+    def check(self, step: int) -> None:
+        if self.signum is not None:
+            self.honoured = True
+            if self.signum == signal.SIGTERM:
+                raise Terminated(f"SIGTERM at step {step}")
+            raise KeyboardInterrupt
+
+
+# Each signal is taken over only while it still has the effect Python gives it by default.
+_DEFAULT_HANDLERS = {signal.SIGINT: signal.default_int_handler, signal.SIGTERM: signal.SIG_DFL}
+
+
+@contextlib.contextmanager
+def _signals_stop_training():
+    """A _StopRequest that SIGINT and SIGTERM set for the duration of the block. A signal the
+    block did not act on (one during the last checkpoint save) is delivered again once it ends.
+    Main thread only: elsewhere signals cannot be handled, and they keep their usual effect."""
+    request = _StopRequest()
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum, default in _DEFAULT_HANDLERS.items():
+            if signal.getsignal(signum) is default:
+                previous[signum] = signal.signal(signum, request.handle)
+    try:
+        yield request
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if request.signum is not None and not request.honoured:
+            signal.raise_signal(request.signum)
+
+
 class Batches:
     """A data set fed in the placeholders' float32: the float64 one-hot labels are converted once,
     here, not at every step; uint8 images (raw CIFAR-10 pixels) a batch at a time."""
@@ -57,13 +120,18 @@ class Batches:
             yield np.asarray(images[chunk], dtype=np.float32), self.labels[chunk]
 
 
-def evaluate(sess, model, batches: Batches, batch_size: int) -> float:
-    """Test accuracy over every image of the set, fed ``batch_size`` at a time."""
-    correct = 0
+def evaluate(sess, model, batches: Batches, batch_size: int) -> tuple[float, float]:
+    """Test accuracy over every image of the set, fed ``batch_size`` at a time, and the share of
+    the images given the most often predicted class (near 1: the model collapsed onto one class)."""
+    correct, per_class = 0, np.zeros(0, dtype=np.int64)
     for images, labels in batches.chunks(batch_size):
         feed = {model.images: images, model.labels: labels, **model.eval_feed}
-        correct += int(sess.run(model.correct_count, feed_dict=feed))
-    return correct / len(batches.labels)
+        count, predicted = sess.run([model.correct_count, model.predictions], feed_dict=feed)
+        correct += int(count)
+        counts = np.bincount(predicted, minlength=len(per_class))
+        per_class = counts + np.pad(per_class, (0, len(counts) - len(per_class)))
+    total = len(batches.labels)
+    return correct / total, float(per_class.max()) / total
 
 
 def _scalar_summary(values: dict[str, float]):
@@ -123,47 +191,55 @@ def train(module, config, data, options: RunOptions, say=print) -> Outcome:
     bar = _progress_bar(options, start_step, total)
     write = bar.write if bar is not None else say
     started = time.perf_counter()
-    try:
-        while step < total:
-            images, labels = train_batches.next_batch(config.batch_size, shuffle=shuffle)
-            feed = {model.images: images, model.labels: labels}
-            if log_every_steps and step % log_every_steps == 0:
-                accuracy = sess.run(model.batch_accuracy, {**feed, **model.eval_feed})
-                write(f"step {step}, training accuracy {accuracy:g}")
-            feed.update(model.train_feed)
-            _, loss, accuracy = sess.run(
-                [model.train_op, model.loss, model.batch_accuracy], feed_dict=feed
-            )
-            step += 1
+    with _signals_stop_training() as stop:
+        try:
+            while step < total:
+                stop.check(step)
+                images, labels = train_batches.next_batch(config.batch_size, shuffle=shuffle)
+                feed = {model.images: images, model.labels: labels}
+                if log_every_steps and step % log_every_steps == 0:
+                    accuracy = sess.run(model.batch_accuracy, {**feed, **model.eval_feed})
+                    write(f"step {step}, training accuracy {accuracy:g}")
+                feed.update(model.train_feed)
+                _, loss, accuracy = sess.run(
+                    [model.train_op, model.loss, model.batch_accuracy], feed_dict=feed
+                )
+                step += 1
+                if bar is not None:
+                    bar.update(1)
+                if not math.isfinite(loss):
+                    diverged = True
+                    curve.append((step, float(loss)))
+                    write(f"step {step}: loss is {loss}; training diverged, stopping")
+                    break
+                if step % record_every == 0 or step == total:
+                    curve.append((step, float(loss)))
+                    summary = _scalar_summary(
+                        {"loss": float(loss), "batch_accuracy": float(accuracy)}
+                    )
+                    writer.add_summary(summary, step)
+                if batches_per_epoch and log_every_epochs and step % batches_per_epoch == 0:
+                    epoch = step // batches_per_epoch  # 1-based: epochs finished
+                    if (epoch - 1) % log_every_epochs == 0:
+                        write(f"Epoch: {epoch:04d} cost= {loss:.9f}")
+                if options.checkpoint_every and step % options.checkpoint_every == 0:
+                    saver.save(sess, str(logdir / CHECKPOINT_NAME), global_step=step)
+        except KeyboardInterrupt as err:
+            # A second Ctrl-C may have come between a step and the count of it: the graph's
+            # counter says which step the variables are at.
+            step = int(sess.run(model.global_step))
+            saver.save(sess, str(logdir / CHECKPOINT_NAME), global_step=step)
+            how = "stopped by SIGTERM" if isinstance(err, Terminated) else "interrupted"
+            say(f"{how} at step {step}; checkpoint saved in {logdir} (--resume continues)")
+            raise
+        finally:
             if bar is not None:
-                bar.update(1)
-            if not math.isfinite(loss):
-                diverged = True
-                curve.append((step, float(loss)))
-                write(f"step {step}: loss is {loss}; training diverged, stopping")
-                break
-            if step % record_every == 0 or step == total:
-                curve.append((step, float(loss)))
-                summary = _scalar_summary({"loss": float(loss), "batch_accuracy": float(accuracy)})
-                writer.add_summary(summary, step)
-            if batches_per_epoch and log_every_epochs and step % batches_per_epoch == 0:
-                epoch = step // batches_per_epoch  # 1-based: epochs finished
-                if (epoch - 1) % log_every_epochs == 0:
-                    write(f"Epoch: {epoch:04d} cost= {loss:.9f}")
-            if options.checkpoint_every and step % options.checkpoint_every == 0:
-                saver.save(sess, str(logdir / CHECKPOINT_NAME), global_step=step)
-    except KeyboardInterrupt:
+                bar.close()
+        train_seconds = time.perf_counter() - started
         saver.save(sess, str(logdir / CHECKPOINT_NAME), global_step=step)
-        say(f"interrupted at step {step}; checkpoint saved in {logdir} (--resume continues)")
-        raise
-    finally:
-        if bar is not None:
-            bar.close()
-    train_seconds = time.perf_counter() - started
-    saver.save(sess, str(logdir / CHECKPOINT_NAME), global_step=step)
     say(f"training time: {train_seconds:.1f} s")
 
-    test_accuracy = evaluate(sess, model, test_batches, config.eval_batch_size)
+    test_accuracy, top_share = evaluate(sess, model, test_batches, config.eval_batch_size)
     writer.add_summary(_scalar_summary({"test_accuracy": test_accuracy}), step)
     writer.close()
     sess.close()
@@ -178,5 +254,6 @@ def train(module, config, data, options: RunOptions, say=print) -> Outcome:
             "start_step": start_step,
             "steps_trained": step - start_step,
             "parameters": parameters,
+            "top_prediction_share": top_share,
         },
     )

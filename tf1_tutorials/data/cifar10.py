@@ -120,7 +120,9 @@ def _entries(files) -> list:
 
 
 def _is_bare_name(entry) -> bool:
-    return len(Path(entry).parts) == 1 and not Path(entry).is_absolute()
+    """A file name alone (fetched into the data directory), not a path ('..' is a path)."""
+    parts = Path(entry).parts
+    return len(parts) == 1 and not Path(entry).is_absolute() and parts[0] != ".."
 
 
 def _source_urls(source_url) -> tuple[str, ...]:

@@ -3,7 +3,9 @@
 Big-endian header: images are magic 2051, count, rows, cols, then count*rows*cols bytes; labels are
 magic 2049, count, then count bytes. Every way a file can be wrong raises CorruptDatasetError naming
 the file: a wrong magic, a short file, trailing bytes, or (in check_pair) image and label counts
-that disagree.
+that disagree. Nothing is allocated for the body before its length is checked against the header, so
+a header announcing more than the file holds costs nothing, and an image size no array can have
+(a zero side, or more pixels than NumPy can address) is refused rather than reshaped.
 """
 
 from __future__ import annotations
@@ -59,6 +61,10 @@ def _body(data: bytes, name: str, offset: int, expected: int, what: str) -> np.n
 def parse_images(data: bytes, name: str) -> np.ndarray:
     """IDX image payload (decompressed) -> uint8 array [count, rows, cols, 1], as TF1 returned."""
     _, count, rows, cols = _header(data, name, IMAGES_MAGIC, 4)
+    if rows == 0 or cols == 0:
+        raise CorruptDatasetError(name, f"images of {rows}x{cols}: an image side of 0")
+    if rows * cols > np.iinfo(np.intp).max:
+        raise CorruptDatasetError(name, f"images of {rows}x{cols}: too large for any array")
     pixels = _body(data, name, 16, count * rows * cols, f"{count} images of {rows}x{cols}")
     return pixels.reshape(count, rows, cols, 1)
 

@@ -5,27 +5,42 @@ its check, is copied from the local source directory named by ``TF1_TUTORIALS_DA
 ``mnist/`` and ``cifar10/cifar-10-batches-bin/``), or else downloaded from the public mirrors in
 order. Every copy is verified on its payload (the decompressed content of a ``.gz`` file, since
 mirrors' gzip wrappers differ while the payloads are the published ones), written under a temporary
-name and renamed into place only once verified, so a data directory never holds a half-written file.
-Fetching holds a lock on the directory, so concurrent runs sharing one directory do not race.
+name and renamed into place only once verified, so a data directory never holds a half-written file
+under a data file's name, and a good file already there is never replaced.
+
+Fetching holds a lock on the directory (the file ``.tf1-tutorials.lock``, which stays there), so
+concurrent runs sharing one directory do not race: the later ones find the files the first stored.
+Every temporary is written under that lock, so a temporary found while holding it was left by a
+process that was killed, and is removed. A download waits at most ``TF1_TUTORIALS_DOWNLOAD_TIMEOUT``
+seconds (default 60) to connect or for its next bytes, then the next mirror is tried. A file that
+cannot be written into the directory (disk full, read-only, a directory in its place) fails with
+the path and the reason, and its other sources are not tried: they would fail the same way.
+An archive with a member that is not a plain file or folder inside it (an absolute path, ``..``, a
+link, a device) is refused whole.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gzip
 import hashlib
+import math
 import os
+import re
 import secrets
 import sys
 import tarfile
+import zlib
 from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .errors import CorruptDatasetError, DataSourceError
 from .idx import GZIP_MAGIC, gunzip
 
 LOCAL_SOURCE_ENV = "TF1_TUTORIALS_DATA"
 DATA_DIR_ENV = "TF1_TUTORIALS_DATA_DIR"
+DOWNLOAD_TIMEOUT_ENV = "TF1_TUTORIALS_DOWNLOAD_TIMEOUT"
 LOCK_NAME = ".tf1-tutorials.lock"
 DOWNLOAD_TIMEOUT_SECONDS = 60
 
@@ -44,6 +59,34 @@ def local_source_dir(subdir: str) -> Path | None:
 
 def note(message: str) -> None:
     print(f"tf1-tutorials: {message}", file=sys.stderr, flush=True)
+
+
+def download_timeout() -> float:
+    """Seconds a download waits to connect or for its next bytes.
+
+    ``$TF1_TUTORIALS_DOWNLOAD_TIMEOUT`` (a number > 0), else ``DOWNLOAD_TIMEOUT_SECONDS``.
+    """
+    raw = os.environ.get(DOWNLOAD_TIMEOUT_ENV, "").strip()
+    if not raw:
+        return DOWNLOAD_TIMEOUT_SECONDS
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise ValueError(f"{DOWNLOAD_TIMEOUT_ENV}={raw!r}: expected a number of seconds > 0")
+    return seconds
+
+
+class StoreError(OSError):
+    """A file could not be written into the data directory: ``path`` is the name it was to have."""
+
+    def __init__(self, path: Path, cause: OSError):
+        reason = cause.strerror or str(cause)
+        errno = f"[Errno {cause.errno}] " if cause.errno is not None else ""
+        super().__init__(f"cannot write {path}: {errno}{reason}")
+        self.path = path
+        self.cause = cause
 
 
 @dataclasses.dataclass(frozen=True)
@@ -102,15 +145,84 @@ def _temporary(directory: Path, name: str) -> Path:
     return directory / f".{name}.{os.getpid()}.{secrets.token_hex(4)}.part"
 
 
-def _write_atomically(directory: Path, name: str, data: bytes) -> Path:
+def _is_temporary_of(filename: str, names: Iterable[str]) -> bool:
+    return any(
+        re.fullmatch(rf"\.{re.escape(n)}\.\d+\.[0-9a-f]{{8}}\.part", filename) for n in names
+    )
+
+
+def _remove_stale_temporaries(directory: Path, names: Iterable[str]) -> None:
+    """Remove the temporaries of ``names`` in ``directory``; only called with its lock held."""
+    names = list(names)
+    for path in directory.glob(".*.part"):
+        if _is_temporary_of(path.name, names):
+            _discard(path)
+            note(f"removed {path}, left by an interrupted fetch")
+
+
+def _discard(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
+
+
+def _create(path: Path):
+    """A new file at ``path``, open for binary writing (never an existing file or a link)."""
+    return open(path, "xb")
+
+
+class _Sink:
+    """A temporary being written; a write error is a StoreError naming the file it is to become."""
+
+    def __init__(self, tmp: Path, final: Path):
+        self.final = final
+        try:
+            self._file = _create(tmp)
+        except OSError as err:
+            raise StoreError(final, err) from err
+
+    def _call(self, method, *args):
+        try:
+            return method(*args)
+        except OSError as err:
+            raise StoreError(self.final, err) from err
+
+    def write(self, data) -> int:
+        return self._call(self._file.write, data)
+
+    def flush(self) -> None:
+        self._call(self._file.flush)
+
+    def close(self) -> None:
+        self._call(self._file.close)
+
+
+@contextlib.contextmanager
+def _temporary_file(directory: Path, name: str):
+    """``(sink, path)``: a new temporary for ``directory/name``, removed on leaving the block."""
     tmp = _temporary(directory, name)
     try:
-        # No fsync: every read verifies the file again, so a copy torn by a crash is caught then.
-        tmp.write_bytes(data)
-        os.replace(tmp, directory / name)
+        sink = _Sink(tmp, directory / name)
+        try:
+            yield sink, tmp
+        finally:
+            with contextlib.suppress(StoreError):
+                sink.close()  # a second close is a no-op; an error here was already raised
     finally:
-        tmp.unlink(missing_ok=True)
-    return directory / name
+        _discard(tmp)
+
+
+def _write_atomically(directory: Path, name: str, data: bytes) -> Path:
+    """Store ``data`` as ``directory/name``: written under a temporary name, then renamed."""
+    final = directory / name
+    with _temporary_file(directory, name) as (sink, tmp):
+        # No fsync: every read verifies the file again, so a copy torn by a crash is caught then.
+        sink.write(data)
+        sink.close()
+        try:
+            os.replace(tmp, final)
+        except OSError as err:
+            raise StoreError(final, err) from err
+    return final
 
 
 def _same_dir(a: Path, b: Path) -> bool:
@@ -124,15 +236,18 @@ def _file_url(base: str, name: str) -> str:
     return base + name if base.endswith("/") else f"{base}/{name}"
 
 
-def _download(url: str, dest: Path) -> None:
-    """Stream ``url`` into ``dest`` (a progress bar on a terminal); raise on any network error."""
+def _download(url: str, sink: _Sink) -> None:
+    """Stream ``url`` into ``sink`` (a progress bar on a terminal); raise on any network error,
+    and on a stall longer than ``download_timeout()``."""
     import pooch  # imported on first download only
 
+    timeout = download_timeout()
     note(f"downloading {url}")
     downloader = pooch.HTTPDownloader(
-        progressbar=sys.stderr.isatty(), chunk_size=1 << 20, timeout=DOWNLOAD_TIMEOUT_SECONDS
+        progressbar=sys.stderr.isatty(), chunk_size=1 << 20, timeout=timeout
     )
-    downloader(url, str(dest), None)
+    downloader(url, sink, None)
+    sink.close()
 
 
 def _describe(err: BaseException) -> str:
@@ -169,10 +284,13 @@ def fetch(
             return
         try:
             payloads[spec.name] = load(path, spec)
-        except CorruptDatasetError as err:
-            attempts[spec.name] = [f"{path}: {err.reason}"]
+        except (CorruptDatasetError, OSError) as err:
+            reason = (
+                _describe(err) if isinstance(err, CorruptDatasetError) else f"unreadable, {err}"
+            )
+            attempts[spec.name] = [f"{path}: {reason}"]
             if report:
-                note(f"{path}: {err.reason}; fetching a good copy")
+                note(f"{path}: {reason}; fetching a good copy")
 
     for spec in specs:
         from_directory(spec, report=True)
@@ -194,20 +312,35 @@ def fetch(
             if spec.name not in payloads:
                 from_directory(spec, report=False)
         missing = [spec for spec in specs if spec.name not in payloads]
+        archive_name = [archive[0].name] if archive is not None else []
+        _remove_stale_temporaries(directory, [spec.name for spec in missing] + archive_name)
+        unstorable: set[str] = set()
 
         for spec in missing:
-            _from_local_source(spec, directory, local_dir, payloads, attempts[spec.name])
-            for base in urls if spec.name not in payloads else ():
-                url = _file_url(base, spec.name)
-                try:
-                    payloads[spec.name] = _download_file(url, spec, directory)
-                    break
-                except Exception as err:  # any network, HTTP or verification failure: next mirror
-                    attempts[spec.name].append(f"{url}: {_describe(err)}")
+            tried = attempts[spec.name]
+            try:
+                _from_local_source(spec, directory, local_dir, payloads, tried)
+                for base in urls if spec.name not in payloads else ():
+                    url = _file_url(base, spec.name)
+                    try:
+                        payloads[spec.name] = _download_file(url, spec, directory)
+                        break
+                    except StoreError:
+                        raise
+                    except Exception as err:  # network, HTTP or verification failure: next mirror
+                        tried.append(f"{url}: {_describe(err)}")
+            except StoreError as err:  # the directory cannot take the file: no source can help
+                payloads.pop(spec.name, None)
+                tried.append(str(err))
+                unstorable.add(spec.name)
         if archive is not None:
             archive_spec, archive_urls = archive
             wanted = [
-                s for s in missing if s.name not in payloads and s.name in archive_spec.members
+                s
+                for s in missing
+                if s.name not in payloads
+                and s.name not in unstorable
+                and s.name in archive_spec.members
             ]
             if wanted:
                 _from_archive(wanted, archive_spec, archive_urls, directory, payloads, attempts)
@@ -245,32 +378,43 @@ def _from_local_source(
         return
     try:
         data = path.read_bytes()
-        payloads[spec.name] = spec.payload(data)
+        payload = spec.payload(data)
     except (OSError, CorruptDatasetError) as err:
         tried.append(f"{path}: {_describe(err)} (local source, {LOCAL_SOURCE_ENV})")
         return
-    _write_atomically(directory, spec.name, data)
+    _write_atomically(directory, spec.name, data)  # a StoreError: the caller records it
+    payloads[spec.name] = payload
     note(f"copied {spec.name} from {local_dir} into {directory} (verified)")
 
 
 def _download_file(url: str, spec: FileSpec, directory: Path) -> bytes:
-    tmp = _temporary(directory, spec.name)
-    try:
-        _download(url, tmp)
+    with _temporary_file(directory, spec.name) as (sink, tmp):
+        _download(url, sink)
         data = tmp.read_bytes()
-        if spec.gzip and data[:2] != GZIP_MAGIC:
-            # Some servers send .gz files with Content-Encoding: gzip, and the HTTP client undoes
-            # it. Verify the content as it came, and store it gzip-compressed again under its .gz
-            # name.
-            payload = spec.verify(data)
-            data = gzip.compress(payload, mtime=0)
-        else:
-            payload = spec.payload(data)
-    finally:
-        tmp.unlink(missing_ok=True)
+    if spec.gzip and data[:2] != GZIP_MAGIC:
+        # Some servers send .gz files with Content-Encoding: gzip, and the HTTP client undoes it.
+        # Verify the content as it came, and store it gzip-compressed again under its .gz name.
+        payload = spec.verify(data)
+        data = gzip.compress(payload, mtime=0)
+    else:
+        payload = spec.payload(data)
     _write_atomically(directory, spec.name, data)
     note(f"downloaded {spec.name} into {directory} (verified)")
     return payload
+
+
+def _unsafe_member(member: tarfile.TarInfo) -> str | None:
+    """Why an archive member could not be a plain file or folder inside the archive, or None."""
+    path = PurePosixPath(member.name)
+    if path.is_absolute():
+        return "an absolute path"
+    if ".." in path.parts:
+        return "a path that climbs out with '..'"
+    if member.issym() or member.islnk():
+        return f"a link to {member.linkname!r}"
+    if not (member.isreg() or member.isdir()):
+        return "a device or special file"
+    return None
 
 
 def _from_archive(
@@ -287,41 +431,61 @@ def _from_archive(
                 attempts[spec.name].append(message)
 
     for url in urls:
-        tmp = _temporary(directory, archive.name)
         try:
-            _download(url, tmp)
-            digest = hashlib.new(archive.algorithm)
-            with open(tmp, "rb") as archive_file:
-                while block := archive_file.read(1 << 20):
-                    digest.update(block)
-            if digest.hexdigest() != archive.digest:
-                fail(
-                    f"{url}: {archive.algorithm} {digest.hexdigest()}, expected {archive.digest} "
-                    "(not the published archive)"
-                )
-                continue
-            with tarfile.open(tmp, "r:gz") as tar:
-                for spec in wanted:
-                    member = f"{archive.member_dir}/{spec.name}"
-                    try:
-                        member_file = tar.extractfile(member)
-                        if member_file is None:  # a directory or link, not a file
-                            raise KeyError(member)
-                        data = member_file.read()
-                        payloads[spec.name] = spec.payload(data)
-                    except KeyError:
-                        attempts[spec.name].append(f"{url}: the archive has no {member}")
-                        continue
-                    except CorruptDatasetError as err:
-                        attempts[spec.name].append(f"{url}: {member}: {err.reason}")
-                        continue
-                    _write_atomically(directory, spec.name, data)
-                    note(f"extracted {spec.name} from {url} into {directory} (verified)")
+            with _temporary_file(directory, archive.name) as (sink, tmp):
+                _download(url, sink)
+                digest = hashlib.new(archive.algorithm)
+                with open(tmp, "rb") as archive_file:
+                    while block := archive_file.read(1 << 20):
+                        digest.update(block)
+                if digest.hexdigest() != archive.digest:
+                    fail(
+                        f"{url}: {archive.algorithm} {digest.hexdigest()}, expected "
+                        f"{archive.digest} (not the published archive)"
+                    )
+                    continue
+                try:
+                    with tarfile.open(tmp, "r:gz") as tar:
+                        _extract(tar, url, wanted, archive, directory, payloads, attempts)
+                except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile) as err:
+                    fail(f"{url}: damaged archive ({type(err).__name__}: {err})")
+            return
+        except StoreError as err:  # the directory cannot take the files: other URLs cannot help
+            fail(str(err))
             return
         except Exception as err:  # network, HTTP or a damaged archive: try the next URL
             fail(f"{url}: {_describe(err)}")
-        finally:
-            tmp.unlink(missing_ok=True)
+
+
+def _extract(tar, url, wanted, archive, directory, payloads, attempts) -> None:
+    """Store each wanted file the archive holds, verified; refuse the archive if any member is
+    unsafe. Nothing is extracted but the wanted files' bytes, and only under their own names."""
+    members = {}
+    for member in tar.getmembers():
+        problem = _unsafe_member(member)
+        if problem is not None:
+            raise CorruptDatasetError(
+                archive.name, f"member {member.name!r} is {problem}; the archive is refused"
+            )
+        members[member.name] = member  # a name that appears twice: the last one, as tar does
+    for spec in wanted:
+        name = f"{archive.member_dir}/{spec.name}"
+        member = members.get(name)
+        if member is None:
+            attempts[spec.name].append(f"{url}: the archive has no {name}")
+            continue
+        if not member.isreg():
+            attempts[spec.name].append(f"{url}: {name} in the archive is a folder, not a file")
+            continue
+        data = tar.extractfile(member).read()
+        try:
+            payload = spec.payload(data)
+        except CorruptDatasetError as err:
+            attempts[spec.name].append(f"{url}: {name}: {err.reason}")
+            continue
+        _write_atomically(directory, spec.name, data)
+        payloads[spec.name] = payload
+        note(f"extracted {spec.name} from {url} into {directory} (verified)")
 
 
 def source_error(failures: dict[str, list[str]], directory: Path, what: str) -> DataSourceError:
