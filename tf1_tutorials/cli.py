@@ -13,6 +13,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("tf1_tutorials.run_command", "train one tutorial variant and write its result"),
     "measure": ("tf1_tutorials.harness", "run band entries under seeds; record or check them"),
     "report": ("tf1_tutorials.report", "write REPORT.md and plots from the measured runs"),
+    "legacy": ("tf1_tutorials.legacy.runner", "run an unmodified TensorFlow 1.x script"),
+    "cluster": (
+        "tf1_tutorials.cluster.launcher",
+        "train softmax or experts on a TF1 cluster of ps and worker processes",
+    ),
 }
 
 

@@ -1,0 +1,234 @@
+"""One task of a cluster: ``python -m tf1_tutorials.cluster.task VARIANT [options]``.
+
+The cluster and this task's place in it come from ``TF_CONFIG`` or from ``--ps-hosts``,
+``--worker-hosts``, ``--job-name`` and ``--task-index`` (:mod:`tf1_tutorials.cluster.spec`). Each
+task is its own process in v1 mode: a ps task serves variables until the workers release it, a
+worker trains its share and worker 0, the chief, also checkpoints, tests and writes ``result.json``
+(:mod:`tf1_tutorials.cluster.runtime` says how). This module parses and checks the arguments
+without importing TensorFlow, so a bad cluster or setting fails at once, before any server starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from tf1_tutorials import variants
+from tf1_tutorials.cluster.spec import ClusterSpecError, resolve
+from tf1_tutorials.settings import SettingError, parse_assignments
+
+# Set by the launcher to its own pid: a task it started stops when the launcher is gone.
+LAUNCHER_PID_ENV = "TF1_TUTORIALS_CLUSTER_LAUNCHER_PID"
+# The variants whose graphs this module replicates (both train through graph.minimize).
+SUPPORTED = ("softmax", "experts")
+TRAINING_FLAGS = {
+    "steps": "global steps: aggregated updates (sync) or all workers' updates together (async)",
+    "learning_rate": "optimizer learning rate",
+    "batch_size": "training batch size of each worker",
+    "keep_prob": "dropout keep probability while training (experts)",
+}
+
+
+class ClusterError(RuntimeError):
+    """The cluster could not finish (a worker never reported, a variant that cannot replicate)."""
+
+
+@dataclass
+class TaskOptions:
+    logdir: Path
+    sync: bool = True
+    seed: int | None = None
+    data_dir: Path | None = None
+    checkpoint_every: int = 1000
+    threads: int = 0
+    wait_seconds: float = 600.0
+
+
+def add_training_arguments(parser: argparse.ArgumentParser) -> None:
+    """What to train and how: the same for every task (the launcher passes them on to each)."""
+    parser.add_argument("variant", help=f"the variant to train: {' or '.join(SUPPORTED)}")
+    for name, help_text in TRAINING_FLAGS.items():
+        parser.add_argument("--" + name.replace("_", "-"), dest=name, help=help_text)
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="any other Config setting of the variant, e.g. --set eval_batch_size=500",
+    )
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--sync",
+        dest="sync",
+        action="store_true",
+        default=True,
+        help="synchronous updates: each global step averages one batch from every worker (default)",
+    )
+    mode.add_argument(
+        "--async", dest="sync", action="store_false", help="asynchronous updates (no waiting)"
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        help="graph seed of every task; worker i shuffles its batches with seed + i (default: "
+        "`cluster run` picks a fresh one, recorded in the result; a task started alone is "
+        "unseeded)",
+    )
+    parser.add_argument("--data-dir", help="data directory (default: the reader's cache)")
+    parser.add_argument("--logdir", help="the chief's checkpoints, TensorBoard events, result.json")
+    parser.add_argument(
+        "--checkpoint-every",
+        type=int,
+        default=1000,
+        metavar="STEPS",
+        help="the chief saves a checkpoint every STEPS global steps and at the end",
+    )
+    parser.add_argument("--threads", type=int, default=0, help="intra-op threads (0: all cores)")
+    parser.add_argument(
+        "--wait-seconds",
+        type=float,
+        default=600.0,
+        metavar="S",
+        help="longest wait for the chief's initialisation or for the other workers to finish",
+    )
+
+
+def add_cluster_arguments(parser: argparse.ArgumentParser) -> None:
+    """The cluster as flags (instead of TF_CONFIG)."""
+    group = parser.add_argument_group("the cluster, when TF_CONFIG is not set")
+    group.add_argument("--ps-hosts", metavar="HOST:PORT,...", help="parameter-server tasks")
+    group.add_argument("--worker-hosts", metavar="HOST:PORT,...", help="worker tasks (0: chief)")
+    group.add_argument("--job-name", metavar="ps|worker", help="this task's job")
+    group.add_argument("--task-index", metavar="N", help="this task's index in its job")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_training_arguments(parser)
+    add_cluster_arguments(parser)
+
+
+def training_overrides(args: argparse.Namespace) -> dict:
+    """The Config overrides the flags and ``--set`` ask for."""
+    overrides = parse_assignments(args.set)
+    for name in TRAINING_FLAGS:
+        value = getattr(args, name, None)
+        if value is not None:
+            overrides[name] = value
+    return overrides
+
+
+def check_variant(name: str) -> None:
+    variants.get(name)  # ValueError naming the known variants
+    if name not in SUPPORTED:
+        raise ValueError(
+            f"variant {name!r} cannot run on a cluster; the replicated variants are "
+            f"{', '.join(SUPPORTED)}"
+        )
+
+
+# --- entry point --------------------------------------------------------------------------------
+
+
+def options_from_args(args: argparse.Namespace) -> TaskOptions:
+    logdir = Path(args.logdir) if args.logdir else Path("runs") / f"cluster-{args.variant}"
+    return TaskOptions(
+        logdir=logdir,
+        sync=args.sync,
+        seed=args.seed,
+        data_dir=Path(args.data_dir) if args.data_dir else None,
+        checkpoint_every=args.checkpoint_every,
+        threads=args.threads,
+        wait_seconds=args.wait_seconds,
+    )
+
+
+def run_task(args: argparse.Namespace, prog: str = "tf1-tutorials cluster task") -> int:
+    """Resolve the task from TF_CONFIG or the flags and run it; 2 on a usage error."""
+    try:
+        task = resolve(
+            ps_hosts=args.ps_hosts,
+            worker_hosts=args.worker_hosts,
+            job_name=args.job_name,
+            task_index=args.task_index,
+        )
+        check_variant(args.variant)
+        overrides = training_overrides(args)
+        if args.checkpoint_every <= 0:
+            raise SettingError(f"--checkpoint-every: must be positive, got {args.checkpoint_every}")
+        if not args.wait_seconds > 0:
+            raise SettingError(f"--wait-seconds: must be positive, got {args.wait_seconds:g}")
+    except (ClusterSpecError, SettingError, ValueError) as err:
+        print(f"{prog}: error: {err}", file=sys.stderr)
+        return 2
+    options = options_from_args(args)
+    from tf1_tutorials.cluster import runtime  # TensorFlow, v1 mode
+
+    if task.job_name == "ps":
+        return runtime.run_ps(task, options)
+    try:
+        runtime.run_worker(task, args.variant, overrides, options)
+    except (SettingError, FileNotFoundError) as err:
+        print(f"{prog}: {task.name}: error: {err}", file=sys.stderr)
+        return 2
+    except ClusterError as err:
+        print(f"{prog}: {task.name}: error: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _exit_with_launcher(prog: str) -> None:
+    """When a launcher started this task (its pid in LAUNCHER_PID_ENV), end the task as soon as
+    the launcher is gone, however it ended: a cluster never outlives the command that made it."""
+    value = os.environ.get(LAUNCHER_PID_ENV, "")
+    if not value.isdigit():
+        return
+    launcher_pid = int(value)
+
+    def watch():
+        while os.getppid() == launcher_pid:
+            time.sleep(1.0)
+        try:
+            print(f"{prog}: the launcher (pid {launcher_pid}) is gone; stopping", file=sys.stderr)
+            sys.stderr.flush()
+        except OSError:  # the launcher held the other end of this task's output
+            pass
+        os._exit(1)
+
+    threading.Thread(target=watch, name="launcher-watch", daemon=True).start()
+
+
+def run_task_and_exit(args: argparse.Namespace, prog: str):
+    """Run the task and end the process with its exit code, without waiting for the TensorFlow
+    server's threads (a server cannot be shut down from Python)."""
+    _exit_with_launcher(prog)
+    try:
+        code = run_task(args, prog)
+    except KeyboardInterrupt:
+        code = 130
+    except Exception:
+        traceback.print_exc()
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def main(argv: list[str] | None = None):
+    prog = "python -m tf1_tutorials.cluster.task"
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__.split("\n\n")[0])
+    add_arguments(parser)
+    run_task_and_exit(parser.parse_args(argv), prog)
+
+
+if __name__ == "__main__":
+    # Through the package's own module, not this ``__main__`` copy of it, so that the runtime and
+    # this entry point share one ClusterError.
+    from tf1_tutorials.cluster import task as _task
+
+    _task.main()
