@@ -1,7 +1,7 @@
 """Where files come from: the data directory, the local source, mirrors on 127.0.0.1, an archive.
 
-Every download here goes to a server the test itself starts on 127.0.0.1 (this workplace has no
-internet, and a test must not depend on the public mirrors anyway).
+Every download here goes to a server the test itself starts on 127.0.0.1: a test must not depend on
+the public mirrors or on having internet access at all.
 """
 
 from __future__ import annotations
