@@ -154,7 +154,7 @@ def test_report_writes_table_and_plots(tmp_path):
     data = measured([0.920, 0.922, 0.924])
     data.update(measured([0.098] * 3, "softmax-lr0.03-1000"))
     for entry in data.values():
-        entry["loss_curve"] = [[1, 2.0], [10, 0.5], [100, float("nan")]]
+        entry["loss_curve"] = [[1, 2.0], [10, 0.5], [100, float("nan")], [200, "nan"]]
     path = report.write_report(tmp_path, data)
     text = path.read_text()
     assert "| softmax-lr0.01-6000 | softmax |" in text

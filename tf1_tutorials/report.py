@@ -156,9 +156,11 @@ def plot_losses(measurements: dict, path: Path) -> None:
     }
     fig, ax = plt.subplots(figsize=(9, 5), constrained_layout=True)
     for key, curve in sorted(curves.items()):
-        finite = [point for point in curve if math.isfinite(point[1]) and point[1] > 0]
-        steps = [point[0] for point in finite]
-        losses = [point[1] for point in finite]
+        # Result files store a non-finite loss as the string "nan", "inf" or "-inf".
+        values = [(step, float(loss)) for step, loss in curve]
+        finite = [(step, loss) for step, loss in values if math.isfinite(loss) and loss > 0]
+        steps = [step for step, _ in finite]
+        losses = [loss for _, loss in finite]
         ax.plot(steps, losses, label=key, linewidth=1)
     ax.set_xscale("log")
     ax.set_yscale("log")
