@@ -257,8 +257,9 @@ def test_install_sh_tf215_replaces_only_the_tensorflow_pins(tmp_path):
     installed = result.stdout.split()
     assert "tensorflow==2.15.1" in installed and "numpy==1.26.4" in installed
     cfg_pins = setup_cfg().get("options", "install_requires").split()
-    assert [p for p in cfg_pins if p.split("==")[0] not in ("tensorflow", "tf-keras", "numpy")] == [
-        p for p in installed if p.split("==")[0] not in ("tensorflow", "tf-keras", "numpy")
+    replaced = ("tensorflow", "tf-keras", "tensorboard", "numpy")
+    assert [p for p in cfg_pins if p.split("==")[0] not in replaced] == [
+        p for p in installed if p.split("==")[0] not in replaced
     ]
 
 
@@ -305,6 +306,7 @@ def test_tf215_pins_keras2_tensorflow_with_numpy_below_2():
     assert overrides == {
         "tensorflow": "tensorflow==2.15.1",
         "tf-keras": "tf-keras==2.15.1",
+        "tensorboard": "tensorboard==2.15.2",
         "numpy": "numpy==1.26.4",
     }
     # Each one replaces a setup.cfg pin: nothing is added behind setup.cfg's back.

@@ -30,6 +30,12 @@ from reliability_support import STRESS, count
 CHECKPOINT_EVERY = 200
 
 
+def _sigint_as_at_a_terminal() -> None:
+    # A suite started in the background (`cmd &`, nohup) inherits SIGINT ignored, and a run rightly
+    # leaves an ignored SIGINT ignored; the run under test stands for one started at a terminal.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start(logdir: Path, steps: int, env: dict, *extra: str) -> tuple[subprocess.Popen, Path]:
     command = [sys.executable, "-m", "tf1_tutorials.cli", "run", "softmax", "--logdir", str(logdir)]
     command += ["--steps", str(steps), "--checkpoint-every", str(CHECKPOINT_EVERY)]
@@ -37,7 +43,12 @@ def start(logdir: Path, steps: int, env: dict, *extra: str) -> tuple[subprocess.
     output = logdir.parent / f"{logdir.name}-{len(list(logdir.parent.glob('*.out')))}.out"
     with open(output, "w") as out:  # a file, not a pipe: TensorFlow's logging cannot block it
         process = subprocess.Popen(
-            command, env=env, stdout=out, stderr=subprocess.STDOUT, text=True
+            command,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
+            preexec_fn=_sigint_as_at_a_terminal,
         )
     return process, output
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import contextlib
 import math
+import os
+import secrets
 import signal
 import sys
 import threading
@@ -173,7 +175,11 @@ def train(module, config, data, options: RunOptions, say=print) -> Outcome:
     sess = tf.Session(
         graph=graph, config=session_config(options.intra_op_threads, options.inter_op_threads)
     )
-    writer = tf.summary.FileWriter(str(logdir), graph)
+    # A unique suffix: the event file's name otherwise holds only the second and the host, so a
+    # resumed run started within the same second as the run it continues would write over its file.
+    writer = tf.summary.FileWriter(
+        str(logdir), graph, filename_suffix=f".{os.getpid()}.{secrets.token_hex(4)}"
+    )
     start_step = 0
     if options.resume:
         checkpoint = tf.train.latest_checkpoint(str(logdir))
