@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .dataset import DataSet, Datasets, dense_to_one_hot, image_dtype
+from .dataset import Datasets, image_dtype, split_datasets
 from .errors import CorruptDatasetError, DataSourceError
 from .idx import check_label_range
 from .sources import (
@@ -231,15 +231,12 @@ def read_cifar10(
             f"Validation size should be between 0 and {len(train_labels)}. "
             f"Received: {validation_size}."
         )
-    if one_hot:
-        train_labels = dense_to_one_hot(train_labels, NUM_CLASSES)
-        test_labels = dense_to_one_hot(test_labels, NUM_CLASSES)
-
-    def data_set(images, labels) -> DataSet:
-        return DataSet(images, labels, dtype=dtype, reshape=reshape, seed=seed)
-
-    return Datasets(
-        train=data_set(train_images[validation_size:], train_labels[validation_size:]),
-        validation=data_set(train_images[:validation_size], train_labels[:validation_size]),
-        test=data_set(test_images, test_labels),
+    return split_datasets(
+        (train_images, train_labels),
+        (test_images, test_labels),
+        validation_size=validation_size,
+        num_classes=NUM_CLASSES if one_hot else None,
+        dtype=dtype,
+        reshape=reshape,
+        seed=seed,
     )

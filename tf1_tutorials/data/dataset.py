@@ -170,3 +170,24 @@ class DataSet:
             return self._images[start:end], self._labels[start:end]
         index = self._order[start:end]
         return self._images[index], self._labels[index]
+
+
+def split_datasets(
+    train, test, *, validation_size: int, num_classes: int | None, dtype, reshape: bool, seed
+) -> Datasets:
+    """``Datasets`` from (images, class ids) pairs, as TF1 built them: labels one-hot when
+    ``num_classes`` is given, the first ``validation_size`` training examples carved off as the
+    validation set."""
+    (train_images, train_labels), (test_images, test_labels) = train, test
+    if num_classes is not None:
+        train_labels = dense_to_one_hot(train_labels, num_classes)
+        test_labels = dense_to_one_hot(test_labels, num_classes)
+
+    def data_set(images, labels) -> DataSet:
+        return DataSet(images, labels, dtype=dtype, reshape=reshape, seed=seed)
+
+    return Datasets(
+        train=data_set(train_images[validation_size:], train_labels[validation_size:]),
+        validation=data_set(train_images[:validation_size], train_labels[:validation_size]),
+        test=data_set(test_images, test_labels),
+    )

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from . import cache, idx
-from .dataset import DataSet, Datasets, dense_to_one_hot, image_dtype
+from .dataset import DataSet, Datasets, dense_to_one_hot, image_dtype, split_datasets
 from .sources import FileSpec, default_data_dir, fetch, local_source_dir, source_error
 
 DEFAULT_SOURCE_URL = "https://storage.googleapis.com/cvdf-datasets/mnist/"  # TF1's default
@@ -151,17 +151,14 @@ def read_data_sets(
     if arrays is None:
         arrays = _read_files(directory, source_url)
     train_images, train_labels, test_images, test_labels = arrays
-    if one_hot:
-        train_labels = dense_to_one_hot(train_labels, NUM_CLASSES)
-        test_labels = dense_to_one_hot(test_labels, NUM_CLASSES)
-
-    def data_set(images, labels) -> DataSet:
-        return DataSet(images, labels, dtype=dtype, reshape=reshape, seed=seed)
-
-    return Datasets(
-        train=data_set(train_images[validation_size:], train_labels[validation_size:]),
-        validation=data_set(train_images[:validation_size], train_labels[:validation_size]),
-        test=data_set(test_images, test_labels),
+    return split_datasets(
+        (train_images, train_labels),
+        (test_images, test_labels),
+        validation_size=validation_size,
+        num_classes=NUM_CLASSES if one_hot else None,
+        dtype=dtype,
+        reshape=reshape,
+        seed=seed,
     )
 
 
