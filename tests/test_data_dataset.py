@@ -117,6 +117,15 @@ def test_float32_images_are_scaled_as_tf1_scaled_them_and_uint8_are_kept():
     assert raw.dtype == np.uint8  # the caller's array is untouched
 
 
+def test_every_pixel_value_scales_bit_for_bit_as_tf1s_two_steps():
+    every = np.arange(256, dtype=np.uint8).reshape(1, 16, 16, 1)
+    tf1 = every.reshape(1, 256).astype(np.float32)
+    tf1 = np.multiply(tf1, 1.0 / 255.0, dtype=np.float32)
+    assert DataSet(every, np.zeros(1, np.uint8)).images.tobytes() == tf1.tobytes()
+    as_float64 = every.astype(np.float64)  # float input: converted to float32 first, as TF1 did
+    assert DataSet(as_float64, np.zeros(1, np.uint8)).images.tobytes() == tf1.tobytes()
+
+
 def test_image_dtype_accepts_uint8_float32_and_tensorflow_dtypes_only():
     class FakeTFDType:  # what tf.float32 looks like to NumPy-only code
         as_numpy_dtype = np.float32

@@ -1,6 +1,7 @@
 """The decoded MNIST arrays, kept beside the data files so that a second read skips the gzip.
 
-``read_data_sets`` stores the four uint8 arrays it parsed from the verified files in
+``read_data_sets`` stores the four uint8 arrays it parsed from the verified files (in a second
+thread, while it builds the data sets, and done before it returns) in
 ``<data dir>/.mnist-decoded.npz`` and, on later calls, takes them from there instead of
 decompressing, verifying and parsing the ``.gz`` files again. The cache is only used while the key
 it was written under still holds: for each data file its name, size, modification and change times

@@ -94,8 +94,9 @@ class DataSet:
             if reshape:
                 images = images.reshape(images.shape[0], int(np.prod(images.shape[1:])))
             if self._dtype == np.float32:
-                images = images.astype(np.float32)  # a copy: the caller's array is never changed
-                images *= np.float32(1.0 / 255.0)
+                # One pass into a new array (the caller's is never changed): each value converted to
+                # float32 and multiplied by float32(1/255), bit for bit TF1's astype, then multiply.
+                images = np.multiply(images, np.float32(1.0 / 255.0), dtype=np.float32)
         self._images = images
         self._labels = labels
         self._epochs_completed = 0

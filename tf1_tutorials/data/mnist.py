@@ -10,6 +10,7 @@ cache.py), and shuffling uses a private generator (see dataset.py).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -93,9 +94,9 @@ def _mirrors(source_url: str | Sequence[str] | None) -> tuple[str, ...]:
     return tuple(source_url)
 
 
-def _read_files(directory: Path, source_url) -> tuple[np.ndarray, ...]:
-    """The four files fetched, verified and parsed (then cached): train images, train labels, test
-    images, test labels."""
+def _read_files(directory: Path, source_url, pool: ThreadPoolExecutor):
+    """The four files fetched, verified and parsed: train images, train labels, test images, test
+    labels; and the future of their cache being written, in ``pool`` while the caller goes on."""
     before = cache.file_entries(directory, FILES)
     payloads, failures = fetch(
         FILES, directory, local_dir=local_source_dir(LOCAL_SUBDIR), urls=_mirrors(source_url)
@@ -110,8 +111,7 @@ def _read_files(directory: Path, source_url) -> tuple[np.ndarray, ...]:
     idx.check_pair(train_images, TRAIN_IMAGES, train_labels, TRAIN_LABELS)
     idx.check_pair(test_images, TEST_IMAGES, test_labels, TEST_LABELS)
     arrays = (train_images, train_labels, test_images, test_labels)
-    cache.store(directory, FILES, arrays, before)
-    return arrays
+    return arrays, pool.submit(cache.store, directory, FILES, arrays, before)
 
 
 def read_data_sets(
@@ -147,19 +147,23 @@ def read_data_sets(
         )
 
     directory = Path(train_dir) if train_dir is not None else default_data_dir(LOCAL_SUBDIR)
-    arrays = cache.load(directory, FILES, NUM_CLASSES)
-    if arrays is None:
-        arrays = _read_files(directory, source_url)
-    train_images, train_labels, test_images, test_labels = arrays
-    return split_datasets(
-        (train_images, train_labels),
-        (test_images, test_labels),
-        validation_size=validation_size,
-        num_classes=NUM_CLASSES if one_hot else None,
-        dtype=dtype,
-        reshape=reshape,
-        seed=seed,
-    )
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        arrays, stored = cache.load(directory, FILES, NUM_CLASSES), None
+        if arrays is None:
+            arrays, stored = _read_files(directory, source_url, pool)
+        train_images, train_labels, test_images, test_labels = arrays
+        datasets = split_datasets(
+            (train_images, train_labels),
+            (test_images, test_labels),
+            validation_size=validation_size,
+            num_classes=NUM_CLASSES if one_hot else None,
+            dtype=dtype,
+            reshape=reshape,
+            seed=seed,
+        )
+        if stored is not None:
+            stored.result()  # the cache is in place (or was not written) before we return
+    return datasets
 
 
 def load_mnist(train_dir="MNIST-data") -> Datasets:

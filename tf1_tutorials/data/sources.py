@@ -33,6 +33,7 @@ import sys
 import tarfile
 import zlib
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 
 from .errors import CorruptDatasetError, DataSourceError
@@ -292,8 +293,10 @@ def fetch(
             if report:
                 note(f"{path}: {reason}; fetching a good copy")
 
-    for spec in specs:
-        from_directory(spec, report=True)
+    # The files already there are read, decompressed and verified side by side (zlib and hashlib
+    # release the GIL): a cold read takes about as long as its largest file.
+    with ThreadPoolExecutor(max_workers=max(1, len(specs))) as pool:
+        list(pool.map(lambda spec: from_directory(spec, report=True), specs))
     if len(payloads) == len(specs):
         return payloads, {}
 
