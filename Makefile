@@ -30,9 +30,11 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# The default suite: lint, unit tests, and the accuracy entries at CI length (not the `slow` full-length ones).
+# The default suite: lint, unit tests and the accuracy entries at CI length (not the `slow` full-length
+# ones) on TensorFlow 2.21, then the version matrix's CI leg on TensorFlow 2.15 (test-tf215).
 test: lint
-	$(PYTEST) -m "not slow"
+	$(PYTEST) -m "not slow" --durations=15
+	$(MAKE) test-tf215
 
 accuracy: $(STAMP)
 	$(PYTEST) -m "accuracy and not slow"
@@ -91,9 +93,18 @@ $(STAMP_TF215): setup.cfg pyproject.toml constraints/tf215.txt constraints/requi
 	$(VENV_TF215)/bin/python -m pip install --quiet -r $(VENV_TF215)/requirements.txt
 	touch $(STAMP_TF215)
 
-# The CI-sized leg: unit tests on TensorFlow 2.15.
+# The CI leg on TensorFlow 2.15 (and NumPy 1.26): the unit tests of what either library touches (the
+# TensorFlow entry point, the reader and its fuzzed parsers, every variant, the legacy runner, the
+# cluster) and the short accuracy entries (`short`: under a minute of training), judged against the
+# bands measured on 2.21. The tests of downloads, archives, locks, file-system faults and interrupts
+# run on 2.21 only: they test the project's own file and process handling.
+TF215_CI_TESTS ?= tests/test_tf_entry.py tests/test_data_mnist.py tests/test_data_cifar10.py \
+	tests/test_data_dataset.py tests/test_data_cache.py tests/test_reliability_fuzz.py \
+	tests/test_variants_graph.py tests/test_variants_keras.py tests/test_legacy.py \
+	tests/test_cluster.py tests/test_accuracy.py
 test-tf215: $(STAMP_TF215)
-	$(VENV_TF215)/bin/python -m pytest -m "not accuracy and not slow"
+	$(VENV_TF215)/bin/python -m pytest -m "(not accuracy and not slow) or short" --durations=10 \
+		$(TF215_CI_TESTS)
 
 # The default suite on both TensorFlows (MATRIX_MARKS= for every test, the full-length runs too).
 matrix: lint $(STAMP_TF215)

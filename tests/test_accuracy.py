@@ -19,13 +19,15 @@ def private_data_dir(tmp_path_factory):
         yield
 
 
+def _marks(item: bands.Entry) -> tuple:
+    if not item.ci:
+        return (pytest.mark.slow,)
+    return (pytest.mark.short,) if bands.is_short(item) else ()
+
+
 @pytest.mark.accuracy
 @pytest.mark.parametrize(
-    "item",
-    [
-        pytest.param(item, id=item.key, marks=() if item.ci else (pytest.mark.slow,))
-        for item in bands.ENTRIES
-    ],
+    "item", [pytest.param(item, id=item.key, marks=_marks(item)) for item in bands.ENTRIES]
 )
 def test_fresh_run_lands_in_band(item, tmp_path, private_data_dir):
     spread = bands.spread(item.key)

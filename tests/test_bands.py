@@ -1,5 +1,6 @@
 """The band arithmetic, the judge and the report, on hand-made measurements."""
 
+import argparse
 import subprocess
 import sys
 
@@ -163,3 +164,73 @@ def test_report_writes_table_and_plots(tmp_path):
     assert "| graph_cnn-15epochs |" in text and "not measured" in text
     for name in (report.ACCURACY_PLOT, report.LOSS_PLOT):
         assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def _timed(key, seconds):
+    data = measured([0.95] * len(seconds), key)
+    for run, value in zip(data[key]["runs"], seconds, strict=True):
+        run["train_seconds"] = value
+    return data
+
+
+def test_short_entries_are_ci_entries_that_train_under_a_minute():
+    data = _timed("graph_cnn-1epoch", [12.0, 13.0, 90.0])
+    data.update(_timed("experts-5000", [140.0, 150.0, 30.0]))
+    data.update(_timed("graph_cnn-15epochs", [30.0, 31.0]))  # not a CI entry
+    assert bands.is_short(bands.entry("graph_cnn-1epoch"), data)
+    assert not bands.is_short(bands.entry("experts-5000"), data)
+    assert not bands.is_short(bands.entry("graph_cnn-15epochs"), data)
+    assert not bands.is_short(bands.entry("layers_cnn-1epoch"), data)  # not measured
+
+
+def test_report_compares_the_other_tensorflow_with_the_bands(tmp_path):
+    ours = measured([0.920, 0.922, 0.924])
+    theirs = measured([0.921, 0.950])
+    theirs["softmax-lr0.01-6000"]["tensorflow"] = "2.15.1"
+    text = report.write_report(tmp_path, ours, theirs).read_text()
+    assert "## TensorFlow 2.15.1 against 2.21.0" in text
+    row = next(line for line in text.splitlines() if line.startswith("| softmax-lr0.01-6000 | 0."))
+    assert "0.9355 [0.9210, 0.9500], 2 runs" in row
+    assert "+1.35 points" in row and "| 1 of 2 |" in row
+    assert "TensorFlow 2.15" not in report.write_report(tmp_path, ours, {}).read_text()
+
+
+def test_measure_into_another_file_uses_the_bands_onednn_setting(tmp_path, monkeypatch):
+    from tf1_tutorials import harness
+
+    item = bands.entry("softmax-lr0.001-1000")
+    calls = []
+
+    def fake_run_entry(entry, seed, workdir, threads=0, onednn=None):
+        calls.append((entry.key, seed, onednn))
+        return {
+            "seed": seed,
+            "test_accuracy": 0.91,
+            "test_images": 10000,
+            "diverged": False,
+            "steps": 1000,
+            "train_seconds": 1.0,
+            "versions": {"tensorflow": "2.15.1", "onednn": onednn},
+            "cpu": "x",
+            "loss_curve": [[1, 1.0]],
+        }
+
+    monkeypatch.setattr(harness, "run_entry", fake_run_entry)
+    into = tmp_path / "other.json"
+    parser = argparse.ArgumentParser()
+    harness.add_arguments(parser)
+    args = parser.parse_args([item.key, "--seeds", "1-2", "--into", str(into)])
+    assert harness.main(args) == 0
+    onednn = bands.spread(item.key).onednn
+    assert calls == [(item.key, 1, onednn), (item.key, 2, onednn)]
+    stored = bands.load_measurements(into)[item.key]
+    assert stored["tensorflow"] == "2.15.1" and len(stored["runs"]) == 2
+
+
+def test_measure_without_entries_says_how_to_name_them(capsys):
+    from tf1_tutorials import harness
+
+    parser = argparse.ArgumentParser()
+    harness.add_arguments(parser)
+    assert harness.main(parser.parse_args([])) == 2
+    assert "--short" in capsys.readouterr().err

@@ -17,10 +17,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MEASUREMENTS_FILE = Path(__file__).with_name("measurements.json")
+# The same entries measured on the other TensorFlow of the version matrix (constraints/tf215.txt),
+# fewer seeds: `tf1-tutorials measure --into` writes it, the report compares it with the above.
+MATRIX_MEASUREMENTS_FILE = Path(__file__).with_name("measurements-tf215.json")
 MARGIN_SDS = 2.0
 MIN_MARGIN = 0.002
 # A run that gives this share of the test images or more one and the same class has collapsed.
 COLLAPSE_SHARE = 0.9
+# A CI entry whose measured runs trained for at most this long (median) is *short*: the version
+# matrix's CI leg runs the short entries on the other TensorFlow too.
+SHORT_TRAIN_SECONDS = 60.0
 FULL = "the full recipe: make accuracy-full; the default suite runs its CI-length entry"
 
 
@@ -216,6 +222,14 @@ class Spread:
     @property
     def band(self) -> tuple[float, float]:
         return (self.low - self.margin, self.high + self.margin)
+
+
+def is_short(item: Entry, measurements: dict | None = None) -> bool:
+    """Whether ``item`` is a CI entry whose measured runs trained for at most
+    ``SHORT_TRAIN_SECONDS`` (median); an unmeasured entry is not short."""
+    data = (load_measurements() if measurements is None else measurements).get(item.key)
+    seconds = [run["train_seconds"] for run in (data or {}).get("runs", [])]
+    return item.ci and bool(seconds) and statistics.median(seconds) <= SHORT_TRAIN_SECONDS
 
 
 def load_measurements(path: Path = MEASUREMENTS_FILE) -> dict:

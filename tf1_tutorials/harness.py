@@ -3,6 +3,9 @@
 `tf1-tutorials measure ENTRY... --seeds 1-10` trains each entry once per seed, every run in a fresh
 process, and records the runs in ``bands.MEASUREMENTS_FILE`` (the raw data the bands come from).
 `tf1-tutorials measure --check ENTRY...` runs each entry once and judges it against its band.
+`tf1-tutorials measure --short --seeds 1-3 --into tf1_tutorials/measurements-tf215.json`, run on
+the version matrix's other TensorFlow, records the short entries there for the report to compare;
+such runs use the oneDNN setting of the entry's recorded runs, as a fresh check does.
 """
 
 from __future__ import annotations
@@ -69,12 +72,13 @@ def run_seeds(
     workdir: Path,
     jobs: int = 1,
     say=print,
+    onednn: str | None = None,
 ) -> list[dict]:
     """Run ``item`` once per seed, ``jobs`` processes at a time (cores // jobs threads each)."""
     threads = max(1, (os.cpu_count() or 1) // jobs) if jobs > 1 else 0
 
     def one(seed: int) -> dict:
-        record = run_entry(item, seed, workdir, threads)
+        record = run_entry(item, seed, workdir, threads, onednn)
         say(
             f"{item.key} seed {seed}: test accuracy {record['test_accuracy']:.4f} "
             f"({record['train_seconds']:.0f} s{', diverged' if record['diverged'] else ''})"
@@ -132,10 +136,20 @@ def parse_seeds(text: str) -> list[int]:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("entries", nargs="*", help="band entries (default: all with --all)")
     parser.add_argument("--all", action="store_true", help="every entry in the default suite")
+    parser.add_argument(
+        "--short", action="store_true", help="every short entry (under a minute of training)"
+    )
     parser.add_argument("--seeds", type=parse_seeds, default=parse_seeds("1-10"))
     parser.add_argument("--jobs", type=int, default=1, help="runs at a time")
     parser.add_argument("--check", action="store_true", help="judge one run per entry")
     parser.add_argument("--workdir", type=Path, help="where runs write (default: a temp dir)")
+    parser.add_argument(
+        "--into",
+        type=Path,
+        default=bands.MEASUREMENTS_FILE,
+        help="the measurements file to record into (default: the one the bands come from); "
+        "another file's runs use the bands' oneDNN setting",
+    )
 
 
 def main(args: argparse.Namespace) -> int:
@@ -144,10 +158,12 @@ def main(args: argparse.Namespace) -> int:
     except KeyError as err:
         print(f"tf1-tutorials measure: error: {err.args[0]}", file=sys.stderr)
         return 2
-    if args.all:
-        items += [item for item in bands.ENTRIES if item.ci and item not in items]
+    if args.all or args.short:
+        chosen = bands.is_short if args.short else (lambda item: item.ci)
+        items += [item for item in bands.ENTRIES if chosen(item) and item not in items]
     if not items:
-        print("tf1-tutorials measure: error: name entries or give --all", file=sys.stderr)
+        message = "name entries or give --all or --short"
+        print(f"tf1-tutorials measure: error: {message}", file=sys.stderr)
         return 2
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="tf1-tutorials-measure-"))
     failures = 0
@@ -158,8 +174,11 @@ def main(args: argparse.Namespace) -> int:
             failures += not verdict.in_band
             print(f"{item.key}: {verdict.message}")
         else:
-            records = run_seeds(item, seeds, workdir, args.jobs)
-            stored = record_runs(item, records)
+            other_file = args.into.resolve() != bands.MEASUREMENTS_FILE.resolve()
+            banded = bands.spread(item.key) if other_file else None
+            onednn = banded.onednn if banded else None
+            records = run_seeds(item, seeds, workdir, args.jobs, onednn=onednn)
+            stored = record_runs(item, records, args.into)
             spread = bands.spread(item.key, {item.key: stored})
             print(
                 f"{item.key}: {spread.n} runs, min {spread.low:.4f} mean {spread.mean:.4f} "

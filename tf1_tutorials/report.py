@@ -79,7 +79,50 @@ def table_rows(measurements: dict) -> list[str]:
     return rows
 
 
-def markdown(measurements: dict) -> str:
+def _spread_text(spread: bands.Spread) -> str:
+    collapsed = f" (+{len(spread.collapsed)} collapsed)" if spread.collapsed else ""
+    return f"{spread.mean:.4f} [{spread.low:.4f}, {spread.high:.4f}], {spread.n} runs{collapsed}"
+
+
+def matrix_lines(measurements: dict, other: dict) -> list[str]:
+    """The version matrix: each entry measured on the other TensorFlow against our bands."""
+    if not other:
+        return []
+    versions = sorted({data.get("tensorflow", "?") for data in other.values()})
+    ours = sorted({data.get("tensorflow", "?") for data in measurements.values()})
+    lines = [
+        f"## TensorFlow {', '.join(versions)} against {', '.join(ours)}",
+        "",
+        "The short entries trained again on the version matrix's other TensorFlow "
+        "(`constraints/tf215.txt`), with the same seeds, settings and oneDNN setting as the "
+        "bands' runs; raw runs in `tf1_tutorials/measurements-tf215.json`. *in band* counts the "
+        "runs that land in the band above; a difference of the means larger than the spreads "
+        "is a difference between the versions.",
+        "",
+        f"| entry | {', '.join(ours)}: mean [min, max] | {', '.join(versions)}: mean [min, max] "
+        "| difference of means | in band |",
+        "|---|---|---|---|---|",
+    ]
+    for item in bands.ENTRIES:
+        theirs = bands.spread(item.key, other)
+        if theirs is None:
+            continue
+        mine = bands.spread(item.key, measurements)
+        if mine is None or mine.n == 0 or theirs.n == 0:
+            lines.append(f"| {item.key} | — | {_spread_text(theirs)} | — | — |")
+            continue
+        fresh = [
+            bands.judge(item, run["test_accuracy"], mine, run.get("top_prediction_share")).in_band
+            for run in other[item.key]["runs"]
+        ]
+        lines.append(
+            f"| {item.key} | {_spread_text(mine)} | {_spread_text(theirs)} | "
+            f"{(theirs.mean - mine.mean) * 100:+.2f} points | {sum(fresh)} of {len(fresh)} |"
+        )
+    return [*lines, ""]
+
+
+def markdown(measurements: dict, other: dict | None = None) -> str:
     versions = sorted({data.get("tensorflow", "?") for data in measurements.values()})
     cpus = sorted({data.get("cpu", "?") for data in measurements.values()})
     dates = sorted({data.get("date", "?") for data in measurements.values()})
@@ -105,6 +148,7 @@ def markdown(measurements: dict) -> str:
     if notes:
         lines += ["Notes:", "", *notes, ""]
     lines += [f"![accuracy per entry]({ACCURACY_PLOT})", "", f"![loss curves]({LOSS_PLOT})", ""]
+    lines += matrix_lines(measurements, other or {})
     return "\n".join(lines)
 
 
@@ -171,11 +215,17 @@ def plot_losses(measurements: dict, path: Path) -> None:
     plt.close(fig)
 
 
-def write_report(out_dir: Path, measurements: dict | None = None) -> Path:
+def write_report(
+    out_dir: Path, measurements: dict | None = None, other: dict | None = None
+) -> Path:
+    """REPORT.md and the plots in ``out_dir``; ``other``: the version matrix's measurements
+    (default: ``bands.MATRIX_MEASUREMENTS_FILE``)."""
     measurements = bands.load_measurements() if measurements is None else measurements
+    if other is None:
+        other = bands.load_measurements(bands.MATRIX_MEASUREMENTS_FILE)
     out_dir.mkdir(parents=True, exist_ok=True)
     report = out_dir / "REPORT.md"
-    report.write_text(markdown(measurements))
+    report.write_text(markdown(measurements, other))
     if measurements:
         plot_accuracy(measurements, out_dir / ACCURACY_PLOT)
         plot_losses(measurements, out_dir / LOSS_PLOT)
