@@ -97,14 +97,15 @@ $(STAMP_TF215): setup.cfg pyproject.toml constraints/tf215.txt constraints/requi
 # TensorFlow entry point, the reader and its fuzzed parsers, every variant, the legacy runner, the
 # cluster) and the short accuracy entries (`short`: under a minute of training), judged against the
 # bands measured on 2.21. The tests of downloads, archives, locks, file-system faults and interrupts
-# run on 2.21 only: they test the project's own file and process handling.
+# run on 2.21 only: they test the project's own file and process handling; so do the Keras variants'
+# few-step loss checks, since the Keras accuracy entries train the same models further on 2.15.
 TF215_CI_TESTS ?= tests/test_tf_entry.py tests/test_data_mnist.py tests/test_data_cifar10.py \
 	tests/test_data_dataset.py tests/test_data_cache.py tests/test_reliability_fuzz.py \
 	tests/test_variants_graph.py tests/test_variants_keras.py tests/test_legacy.py \
 	tests/test_cluster.py tests/test_accuracy.py
 test-tf215: $(STAMP_TF215)
 	$(VENV_TF215)/bin/python -m pytest -m "(not accuracy and not slow) or short" --durations=10 \
-		$(TF215_CI_TESTS)
+		-k "not (test_variants_keras and lowers_the_loss)" $(TF215_CI_TESTS)
 
 # The default suite on both TensorFlows (MATRIX_MARKS= for every test, the full-length runs too).
 matrix: lint $(STAMP_TF215)
