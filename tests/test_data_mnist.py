@@ -83,6 +83,21 @@ def test_damaged_gzip_and_disagreeing_counts_are_named_too():
         )
 
 
+def test_gunzip_reads_every_member_and_refuses_a_file_that_inflates_past_the_limit():
+    two_members = gzip.compress(b"ab") + gzip.compress(b"cd") + b"\0\0"
+    assert idx.gunzip(two_members, "x.gz") == gzip.decompress(two_members) == b"abcd"
+    assert idx.gunzip(gzip.compress(b"x" * 1000), "x.gz", limit=1000) == b"x" * 1000
+    with pytest.raises(CorruptDatasetError, match=r"^x.gz: decompresses to more than 999 bytes"):
+        idx.gunzip(gzip.compress(b"x" * 1000), "x.gz", limit=999)
+    with pytest.raises(CorruptDatasetError, match="more than 1,000 bytes"):
+        idx.gunzip(gzip.compress(b"ab") + gzip.compress(b"x" * 999), "x.gz", limit=1000)
+    bomb = gzip.compress(bytes(idx.MAX_DECOMPRESSED + 1))  # about 260 KB on disk
+    with pytest.raises(CorruptDatasetError, match="no data file is that large"):
+        idx.gunzip(bomb, "t10k-images-idx3-ubyte.gz")
+    with pytest.raises(CorruptDatasetError, match="damaged gzip"):
+        idx.gunzip(gzip.compress(b"ab") + b"trailing", "x.gz")
+
+
 def test_arguments_are_checked_before_any_file_is_touched(tmp_path, monkeypatch):
     monkeypatch.delenv("TF1_TUTORIALS_DATA", raising=False)
     for size in (-1, 60001):

@@ -10,7 +10,6 @@ a header announcing more than the file holds costs nothing, and an image size no
 
 from __future__ import annotations
 
-import gzip
 import zlib
 
 import numpy as np
@@ -22,14 +21,35 @@ LABELS_MAGIC = 2049
 GZIP_MAGIC = b"\x1f\x8b"
 
 
-def gunzip(data: bytes, name: str) -> bytes:
-    """The decompressed content of gzip ``data``; CorruptDatasetError if it is not whole gzip."""
+# The largest content a data file may decompress to: the biggest real one (MNIST's training
+# images) is 47,040,016 bytes. Beyond this a file is refused before more memory is spent on it, so a
+# small file that inflates a thousandfold cannot exhaust memory.
+MAX_DECOMPRESSED = 256 << 20
+
+
+def gunzip(data: bytes, name: str, limit: int = MAX_DECOMPRESSED) -> bytes:
+    """The decompressed content of gzip ``data`` (every member, as ``gzip.decompress``);
+    CorruptDatasetError if it is not whole gzip or would decompress to more than ``limit`` bytes."""
     if data[:2] != GZIP_MAGIC:
         raise CorruptDatasetError(name, "not a gzip file (its first bytes are not 1f 8b)")
+    parts, size, rest = [], 0, data
     try:
-        return gzip.decompress(data)
-    except (EOFError, OSError, zlib.error) as err:
+        while rest:
+            member = zlib.decompressobj(16 + zlib.MAX_WBITS)  # one gzip member
+            parts.append(member.decompress(rest, limit - size + 1))
+            size += len(parts[-1])
+            if size > limit:
+                raise CorruptDatasetError(
+                    name, f"decompresses to more than {limit:,} bytes (no data file is that large)"
+                )
+            if not member.eof:
+                raise EOFError("compressed file ended before the end-of-stream marker")
+            rest = member.unused_data
+            if rest.strip(b"\0") == b"":  # gzip tolerates zero padding after the last member
+                break
+    except (EOFError, zlib.error) as err:
         raise CorruptDatasetError(name, f"damaged gzip data ({err})") from None
+    return b"".join(parts) if len(parts) > 1 else parts[0]
 
 
 def _header(data: bytes, name: str, magic: int, words: int) -> list[int]:
