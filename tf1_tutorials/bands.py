@@ -96,7 +96,7 @@ ENTRIES: tuple[Entry, ...] = (
         documented_rounding=0.0005,
         ci=False,
         min_seeds=3,
-        note="about 10 minutes a run on 2 cores: 3 seeds",
+        note="10 to 25 minutes a run on 2 cores: 3 seeds",
     ),
     # The variants without a documented figure: the full recipe (only `make accuracy-full`) and a
     # CI-length run of the same recipe, each with its own measured band.

@@ -84,8 +84,26 @@ def _spread_text(spread: bands.Spread) -> str:
     return f"{spread.mean:.4f} [{spread.low:.4f}, {spread.high:.4f}], {spread.n} runs{collapsed}"
 
 
+def _same_seed_text(ours: dict, theirs: dict) -> str:
+    """How the runs of the seeds measured on both versions compare, seed by seed."""
+    mine = {run["seed"]: run["test_accuracy"] for run in ours.get("runs", [])}
+    pairs = [
+        (mine[run["seed"]], run["test_accuracy"]) for run in theirs["runs"] if run["seed"] in mine
+    ]
+    if not pairs:
+        return "— | —"
+    identical = sum(a == b for a, b in pairs)
+    mean_difference = sum(b - a for a, b in pairs) / len(pairs)
+    largest = max(abs(b - a) for a, b in pairs)
+    return (
+        f"{identical} of {len(pairs)} identical, largest difference {largest * 100:.2f} points | "
+        f"{mean_difference * 100:+.2f} points"
+    )
+
+
 def matrix_lines(measurements: dict, other: dict) -> list[str]:
-    """The version matrix: each entry measured on the other TensorFlow against our bands."""
+    """The version matrix: each entry measured on the other TensorFlow, seed by seed against our
+    runs of the same seeds, and against our bands."""
     if not other:
         return []
     versions = sorted({data.get("tensorflow", "?") for data in other.values()})
@@ -94,14 +112,15 @@ def matrix_lines(measurements: dict, other: dict) -> list[str]:
         f"## TensorFlow {', '.join(versions)} against {', '.join(ours)}",
         "",
         "The short entries trained again on the version matrix's other TensorFlow "
-        "(`constraints/tf215.txt`), with the same seeds, settings and oneDNN setting as the "
-        "bands' runs; raw runs in `tf1_tutorials/measurements-tf215.json`. *in band* counts the "
-        "runs that land in the band above; a difference of the means larger than the spreads "
-        "is a difference between the versions.",
+        "(`constraints/tf215.txt`, with NumPy 1.26), with the same settings, seeds and oneDNN "
+        "setting as the bands' runs; raw runs in `tf1_tutorials/measurements-tf215.json`. *same "
+        "seeds* compares each of those runs with our run of the same seed (a run is not "
+        "bit-reproducible across versions unless both draw the same random numbers and use the "
+        "same kernels); *in band* counts the runs that land in the band above.",
         "",
         f"| entry | {', '.join(ours)}: mean [min, max] | {', '.join(versions)}: mean [min, max] "
-        "| difference of means | in band |",
-        "|---|---|---|---|---|",
+        "| same seeds | mean difference, same seeds | in band |",
+        "|---|---|---|---|---|---|",
     ]
     for item in bands.ENTRIES:
         theirs = bands.spread(item.key, other)
@@ -109,15 +128,16 @@ def matrix_lines(measurements: dict, other: dict) -> list[str]:
             continue
         mine = bands.spread(item.key, measurements)
         if mine is None or mine.n == 0 or theirs.n == 0:
-            lines.append(f"| {item.key} | — | {_spread_text(theirs)} | — | — |")
+            lines.append(f"| {item.key} | — | {_spread_text(theirs)} | — | — | — |")
             continue
         fresh = [
             bands.judge(item, run["test_accuracy"], mine, run.get("top_prediction_share")).in_band
             for run in other[item.key]["runs"]
         ]
+        same_seeds = _same_seed_text(measurements[item.key], other[item.key])
         lines.append(
-            f"| {item.key} | {_spread_text(mine)} | {_spread_text(theirs)} | "
-            f"{(theirs.mean - mine.mean) * 100:+.2f} points | {sum(fresh)} of {len(fresh)} |"
+            f"| {item.key} | {_spread_text(mine)} | {_spread_text(theirs)} | {same_seeds} | "
+            f"{sum(fresh)} of {len(fresh)} |"
         )
     return [*lines, ""]
 
