@@ -166,3 +166,16 @@ def test_an_empty_set_is_allowed_as_tf1_allowed_validation_size_zero():
     assert empty.images.shape == (0, 784) and empty.num_examples == 0
     with pytest.raises(ValueError, match="between 1 and the 0 examples"):
         empty.next_batch(1)
+
+
+def test_batches_are_the_same_whether_or_not_images_was_read_first():
+    raw = np.random.default_rng(1).integers(0, 256, (30, 28, 28, 1), dtype=np.uint8)
+    labels = np.arange(30, dtype=np.uint8) % 10
+    lazy, eager = DataSet(raw, labels, seed=4), DataSet(raw, labels, seed=4)
+    whole = eager.images  # scaled once, up front
+    for _ in range(7):  # batches of 8 over 30: wraps past the end of an epoch three times
+        (a, la), (b, lb) = lazy.next_batch(8), eager.next_batch(8)
+        assert a.dtype == np.float32 and a.tobytes() == b.tobytes() and (la == lb).all()
+    assert lazy.images.tobytes() == whole.tobytes()
+    raw[:] = 0  # the caller's array, changed afterwards, changes nothing
+    assert DataSet(raw, labels).images.max() == 0 and lazy.images.tobytes() == whole.tobytes()

@@ -8,6 +8,10 @@ Batches follow TF1's ``next_batch`` exactly, with two deliberate differences:
 - Batches are gathered through an index permutation instead of permuting a copy of the whole set
   each epoch, so ``images`` and ``labels`` keep their original order (TF1's properties showed the
   current shuffled order).
+
+And one that changes no value: float32 images are scaled when first needed -- a batch at a time by
+``next_batch``, the whole set on first use of ``images`` (kept from then on) -- so building the
+data sets costs a copy of the raw bytes, not a float32 array four times their size.
 """
 
 from __future__ import annotations
@@ -48,6 +52,12 @@ def dense_to_one_hot(labels_dense, num_classes: int) -> np.ndarray:
     return labels_one_hot
 
 
+def _scaled(images: np.ndarray) -> np.ndarray:
+    """``images`` as float32 in [0, 1], in one pass into a new array: each value converted to
+    float32 and multiplied by float32(1/255), bit for bit TF1's astype, then multiply."""
+    return np.multiply(images, np.float32(1.0 / 255.0), dtype=np.float32)
+
+
 class DataSet:
     """Images and labels in memory, served in batches by ``next_batch``.
 
@@ -71,6 +81,7 @@ class DataSet:
         *,
         fake_data: bool = False,
         one_hot: bool = False,
+        _owned: bool = False,
     ):
         self._dtype = image_dtype(dtype)
         self._reshape = reshape
@@ -94,18 +105,33 @@ class DataSet:
             if reshape:
                 images = images.reshape(images.shape[0], int(np.prod(images.shape[1:])))
             if self._dtype == np.float32:
-                # One pass into a new array (the caller's is never changed): each value converted to
-                # float32 and multiplied by float32(1/255), bit for bit TF1's astype, then multiply.
-                images = np.multiply(images, np.float32(1.0 / 255.0), dtype=np.float32)
-        self._images = images
+                # Scaled later, from a copy: the caller's array is never used (unless it is the
+                # reader's own, ``_owned``).
+                images = images if _owned else images.copy()
+        self._images = images  # unscaled; see _scaled
+        self._scaled_images: np.ndarray | None = None
         self._labels = labels
         self._epochs_completed = 0
         self._index_in_epoch = 0
         self._order: np.ndarray | None = None  # None: the original order
 
     @property
+    def _scales(self) -> bool:
+        return self._dtype == np.float32 and not self._fake
+
+    @property
     def images(self) -> np.ndarray:
-        return self._images
+        if self._scales and self._scaled_images is None:
+            self._scaled_images = _scaled(self._images)
+        return self._scaled_images if self._scales else self._images
+
+    def _take(self, rows) -> np.ndarray:
+        """Images ``rows`` (a slice or index array), float32-scaled if the set is."""
+        if not self._scales:
+            return self._images[rows]
+        if self._scaled_images is not None:
+            return self._scaled_images[rows]
+        return _scaled(self._images[rows])
 
     @property
     def labels(self) -> np.ndarray:
@@ -165,12 +191,12 @@ class DataSet:
                 self._order = self._rng.permutation(self._num_examples)
             self._index_in_epoch = batch_size - rest.size
             index = np.concatenate((rest, self._positions(0, self._index_in_epoch)))
-            return self._images[index], self._labels[index]
+            return self._take(index), self._labels[index]
         self._index_in_epoch = end = start + batch_size
         if self._order is None:
-            return self._images[start:end], self._labels[start:end]
+            return self._take(slice(start, end)), self._labels[start:end]
         index = self._order[start:end]
-        return self._images[index], self._labels[index]
+        return self._take(index), self._labels[index]
 
 
 def split_datasets(
@@ -185,7 +211,8 @@ def split_datasets(
         test_labels = dense_to_one_hot(test_labels, num_classes)
 
     def data_set(images, labels) -> DataSet:
-        return DataSet(images, labels, dtype=dtype, reshape=reshape, seed=seed)
+        # The readers' arrays are their own, made for this call: no copy needed.
+        return DataSet(images, labels, dtype=dtype, reshape=reshape, seed=seed, _owned=True)
 
     return Datasets(
         train=data_set(train_images[validation_size:], train_labels[validation_size:]),

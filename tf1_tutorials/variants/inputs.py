@@ -21,7 +21,10 @@ def _float32_one_hot(datasets, image_dtype, reshape: bool, seed: int | None):
         if split is None:
             return None
         labels = dense_to_one_hot(split.labels, 10).astype(np.float32)
-        return DataSet(split.images, labels, dtype=image_dtype, reshape=reshape, seed=seed)
+        # ``split`` is dropped once rebuilt, so its raw images need no copy (``_owned``).
+        return DataSet(
+            split.images, labels, dtype=image_dtype, reshape=reshape, seed=seed, _owned=True
+        )
 
     return type(datasets)(*(rebuild(split) for split in datasets))
 
