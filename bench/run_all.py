@@ -259,18 +259,36 @@ RENDER = {
 }
 
 
+def context(results: dict, name: str) -> dict:
+    """When, at which revision and on how busy a machine a benchmark ran (older results: the
+    whole run's)."""
+    fallback = {
+        "started": results.get("started", "-"),
+        "revision": results.get("revision", "-"),
+        "load_average": results["machine"].get("load_average", []),
+    }
+    return results["benchmarks"].get(name, {}).get("context", fallback)
+
+
+def _busy(ctx: dict) -> bool:
+    return bool(ctx["load_average"]) and ctx["load_average"][0] > BUSY_LOAD
+
+
 def render(results: dict) -> str:
     m = results["machine"]
     quick = results["quick"]
-    load = m["load_average"][0] if m.get("load_average") else 0.0
-    busy = load > BUSY_LOAD
+    ran = [name for name, _ in BENCHMARKS if name in results["benchmarks"]]
+    busy_names = [name for name in ran if _busy(context(results, name))]
     lines = ["# Benchmarks", ""]
-    if quick or busy:
+    if quick or busy_names:
         what = []
         if quick:
             what.append("quick mode (a few steps each)")
-        if busy:
-            what.append(f"machine busy (load average {load:.2f} at the start)")
+        if busy_names:
+            loads = ", ".join(
+                f"{name} {context(results, name)['load_average'][0]:.2f}" for name in busy_names
+            )
+            what.append(f"machine busy (1-minute load average at the start: {loads})")
         lines += [
             f"> **{', '.join(what).capitalize()} — to be replaced.** These figures only show that "
             "every benchmark runs; regenerate them on a quiet machine with `make bench`.",
@@ -281,12 +299,11 @@ def render(results: dict) -> str:
         "Written by `bench/run_all.py` from `bench/results.json`: `make bench` measures again and "
         "rewrites both; `python bench/run_all.py --render` rewrites this file alone.",
         "",
-        f"- date (UTC): {results['finished']}; mode: {'quick' if quick else 'full'}; "
-        f"revision {results.get('revision', '-')}",
+        f"- date (UTC): {results['finished']}; mode: {'quick' if quick else 'full'}; each "
+        "section says when it ran, at which revision and the load average when its run began",
         f"- CPU: {m['cpu']}, {m['cores']} cores, {m['cpu_mhz'] or '?'} MHz reported; flags "
         f"{', '.join(m['cpu_flags']) or '-'}; memory {m['memory_gib']} GiB",
-        f"- OS: {m['platform']}; load average at the start "
-        f"{', '.join(map(str, m['load_average'])) or '-'}",
+        f"- OS: {m['platform']}",
         f"- Python {v['python']}, TensorFlow {v['tensorflow']}, tf-keras {v['tf-keras']}, "
         f"Keras {v['keras']}, NumPy {v['numpy']}; TF_ENABLE_ONEDNN_OPTS {m['onednn_default']}",
         "",
@@ -299,7 +316,14 @@ def render(results: dict) -> str:
         elif "error" in result:
             lines += [f"Failed ({result['error']}); see its output in bench/results.json.", ""]
         else:
-            lines += RENDER[name](result, quick or busy) + [""]
+            ctx = context(results, name)
+            lines += [
+                f"*Ran {ctx['started']} UTC at revision {ctx['revision']}; load average when its "
+                f"run began {', '.join(map(str, ctx['load_average'])) or '-'}.*",
+                "",
+                *RENDER[name](result, quick or _busy(ctx)),
+                "",
+            ]
     text = "\n".join(lines).rstrip() + "\n"
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")
@@ -334,8 +358,17 @@ def main(argv=None) -> int:
         "machine": benchlib.machine(),
         "benchmarks": dict(previous.get("benchmarks", {})),
     }
+    for name, kept in results["benchmarks"].items():  # kept from the previous run: its context
+        kept.setdefault("context", context(previous, name))
     for name in names:
-        results["benchmarks"][name] = run_one(name, args.quick)
+        # The load average is the run's, read before its first benchmark (the benchmarks
+        # themselves load the machine, so a reading between two of them says nothing).
+        ctx = {
+            "started": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M"),
+            "revision": results["revision"],
+            "load_average": results["machine"]["load_average"],
+        }
+        results["benchmarks"][name] = {**run_one(name, args.quick), "context": ctx}
     results["finished"] = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M")
     args.results.write_text(json.dumps(results, indent=1) + "\n")
     args.markdown.write_text(render(results))
