@@ -35,6 +35,7 @@ BENCHMARKS = (
 )
 RESULTS = benchlib.BENCH_DIR / "results.json"
 MARKDOWN = benchlib.ROOT / "BENCHMARKS.md"
+DIRTY_CHECK = ("git", "status", "--porcelain", "--untracked-files=no", "--", ".")
 BUSY_LOAD = 0.5  # a 1-minute load average above this at the start: the machine was not quiet
 
 
@@ -71,7 +72,8 @@ def git_revision() -> str:
             check=True,
         ).stdout.strip()
         dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
+            # the benchmarks' own output files do not count as changes
+            [*DIRTY_CHECK, ":!bench/results.json", ":!BENCHMARKS.md"],
             cwd=benchlib.ROOT,
             capture_output=True,
             text=True,
