@@ -137,6 +137,41 @@ def test_record_runs_replaces_a_remeasured_seed(tmp_path):
     stored = record_runs(item, [record(2, 0.92)], path)
     assert [(r["seed"], r["test_accuracy"]) for r in stored["runs"]] == [(1, 0.91), (2, 0.92)]
     assert len(stored["loss_curve"]) <= 201
+    assert stored["loss_curve_seed"] == 1
+
+
+def _record(seed, acc, onednn="1"):
+    return {
+        "seed": seed,
+        "test_accuracy": acc,
+        "test_images": 10000,
+        "diverged": False,
+        "steps": 1000,
+        "train_seconds": 1.0,
+        "wall_seconds": 4.0,
+        "versions": {"tensorflow": "2.21.0", "onednn": onednn},
+        "cpu": "x",
+        "loss_curve": [[i, float(seed)] for i in range(1, 11)],
+    }
+
+
+def test_record_runs_one_at_a_time_keeps_the_lowest_seeds_curve_and_wall_time(tmp_path):
+    path = tmp_path / "m.json"
+    item = bands.entry("softmax-lr0.001-1000")
+    for seed in (1, 2, 3):
+        stored = record_runs(item, [_record(seed, 0.9 + seed / 1000)], path)
+    assert [run["seed"] for run in stored["runs"]] == [1, 2, 3]
+    assert stored["loss_curve_seed"] == 1 and stored["loss_curve"][0] == [1, 1.0]
+    assert all(run["wall_seconds"] == 4.0 for run in stored["runs"])
+
+
+def test_record_runs_with_another_onednn_setting_starts_the_entry_anew(tmp_path):
+    path = tmp_path / "m.json"
+    item = bands.entry("softmax-lr0.001-1000")
+    record_runs(item, [_record(1, 0.91, "0"), _record(2, 0.90, "0")], path)
+    stored = record_runs(item, [_record(3, 0.92, "1")], path)
+    assert [run["seed"] for run in stored["runs"]] == [3]
+    assert stored["onednn"] == "1" and stored["loss_curve_seed"] == 3
 
 
 def test_thin_keeps_last_point():

@@ -16,6 +16,8 @@ import json
 import os
 import sys
 import tempfile
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -23,7 +25,7 @@ from tf1_tutorials import bands
 from tf1_tutorials.run_command import run_in_subprocess
 
 RUN_FIELDS = ("seed", "test_accuracy", "test_images", "diverged", "steps", "train_seconds")
-OPTIONAL_RUN_FIELDS = ("top_prediction_share",)
+OPTIONAL_RUN_FIELDS = ("top_prediction_share", "wall_seconds")
 CURVE_POINTS = 200
 
 
@@ -47,7 +49,8 @@ def run_entry(
     logdir = workdir / f"{item.key}-seed{seed}"
     extra = ("--threads", str(threads)) if threads else ()
     env = {"TF_ENABLE_ONEDNN_OPTS": onednn} if onednn is not None else {}
-    return run_in_subprocess(
+    started = time.perf_counter()
+    record = run_in_subprocess(
         item.variant,
         logdir,
         item.settings,
@@ -55,6 +58,8 @@ def run_entry(
         extra_args=extra,
         env=env,
     )
+    record["wall_seconds"] = round(time.perf_counter() - started, 3)
+    return record
 
 
 def check_entry(item: bands.Entry, seed: int, workdir: Path) -> tuple[dict, bands.Verdict]:
@@ -73,12 +78,18 @@ def run_seeds(
     jobs: int = 1,
     say=print,
     onednn: str | None = None,
+    into: Path | None = None,
 ) -> list[dict]:
-    """Run ``item`` once per seed, ``jobs`` processes at a time (cores // jobs threads each)."""
+    """Run ``item`` once per seed, ``jobs`` processes at a time (cores // jobs threads each);
+    with ``into``, each run is recorded there as soon as it finishes."""
     threads = max(1, (os.cpu_count() or 1) // jobs) if jobs > 1 else 0
+    recording = threading.Lock()
 
     def one(seed: int) -> dict:
         record = run_entry(item, seed, workdir, threads, onednn)
+        if into is not None:
+            with recording:
+                record_runs(item, [record], into)
         say(
             f"{item.key} seed {seed}: test accuracy {record['test_accuracy']:.4f} "
             f"({record['train_seconds']:.0f} s{', diverged' if record['diverged'] else ''})"
@@ -92,15 +103,22 @@ def run_seeds(
 def record_runs(
     item: bands.Entry, records: list[dict], path: Path = bands.MEASUREMENTS_FILE
 ) -> dict:
-    """Add ``records`` to the entry's measured runs (a seed measured again replaces its old run)."""
+    """Add ``records`` to the entry's measured runs (a seed measured again replaces its old run).
+
+    Runs made on another TensorFlow or with another oneDNN setting than the stored ones start the
+    entry anew: one entry's runs are always made alike."""
     data = bands.load_measurements(path)
     previous = data.get(item.key, {})
-    runs = {run["seed"]: run for run in previous.get("runs", [])}
+    first = min(records, key=lambda record: record["seed"])
+    made_alike = previous.get("tensorflow") == first["versions"].get("tensorflow", "?") and str(
+        previous.get("onednn")
+    ) == str(first["versions"].get("onednn", "?"))
+    runs = {run["seed"]: run for run in previous.get("runs", [])} if made_alike else {}
     for record in records:
         runs[record["seed"]] = {name: record[name] for name in RUN_FIELDS} | {
             name: record[name] for name in OPTIONAL_RUN_FIELDS if name in record
         }
-    first = min(records, key=lambda record: record["seed"])
+    keeps_curve = made_alike and previous.get("loss_curve_seed", first["seed"]) < first["seed"]
     data[item.key] = {
         "variant": item.variant,
         "settings": item.settings,
@@ -109,8 +127,10 @@ def record_runs(
         "onednn": first["versions"].get("onednn", "?"),
         "date": datetime.date.today().isoformat(),
         "runs": sorted(runs.values(), key=lambda run: run["seed"]),
-        "loss_curve_seed": first["seed"],
-        "loss_curve": thin(first["loss_curve"], CURVE_POINTS),
+        "loss_curve_seed": previous["loss_curve_seed"] if keeps_curve else first["seed"],
+        "loss_curve": previous["loss_curve"]
+        if keeps_curve
+        else thin(first["loss_curve"], CURVE_POINTS),
     }
     tmp = path.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(dict(sorted(data.items())), indent=1) + "\n")
@@ -177,8 +197,8 @@ def main(args: argparse.Namespace) -> int:
             other_file = args.into.resolve() != bands.MEASUREMENTS_FILE.resolve()
             banded = bands.spread(item.key) if other_file else None
             onednn = banded.onednn if banded else None
-            records = run_seeds(item, seeds, workdir, args.jobs, onednn=onednn)
-            stored = record_runs(item, records, args.into)
+            run_seeds(item, seeds, workdir, args.jobs, onednn=onednn, into=args.into)
+            stored = bands.load_measurements(args.into)[item.key]
             spread = bands.spread(item.key, {item.key: stored})
             print(
                 f"{item.key}: {spread.n} runs, min {spread.low:.4f} mean {spread.mean:.4f} "
