@@ -36,6 +36,7 @@ def test_fresh_run_lands_in_band(item, tmp_path, private_data_dir):
     if spread is not None:
         assert record["versions"]["onednn"] == spread.onednn
     assert verdict.in_band, f"{item.key}: {verdict.message}"
+    assert f"band {item.key}: " in record["stdout"]  # the run states its band
     if item.exact is not None:
         assert record["diverged"]
 

@@ -1,8 +1,11 @@
 """The band arithmetic, the judge and the report, on hand-made measurements."""
 
 import argparse
+import math
+import statistics
 import subprocess
 import sys
+from statistics import NormalDist
 
 import pytest
 
@@ -18,11 +21,41 @@ def measured(accuracies, key="softmax-lr0.01-6000"):
     return {key: {"tensorflow": "2.21.0", "date": "2026-11-22", "cpu": "x", "runs": runs}}
 
 
-def test_band_is_spread_widened_by_two_standard_deviations():
+def test_band_is_the_mean_widened_by_the_ci_share_of_sds():
     spread = bands.spread("softmax-lr0.01-6000", measured([0.920, 0.922, 0.924]))
     assert spread.n == 3
     assert spread.sd == pytest.approx(0.002)
-    assert spread.band == pytest.approx((0.916, 0.928))
+    margin = bands.BAND_SDS * 0.002
+    assert spread.band == pytest.approx((0.922 - margin, 0.922 + margin))
+
+
+def test_band_sds_spend_the_false_failure_budget_evenly():
+    # Each of CI_CHECKS normal draws misses mean ± BAND_SDS sd with probability budget / checks.
+    tail = 2 * (1 - NormalDist().cdf(bands.BAND_SDS))
+    assert tail == pytest.approx(bands.FALSE_FAILURE_BUDGET / bands.CI_CHECKS)
+    assert 1 - (1 - tail) ** bands.CI_CHECKS < bands.FALSE_FAILURE_BUDGET
+
+
+def test_false_failure_rate_of_a_band_under_normality():
+    item = bands.entry("softmax-lr0.01-6000")
+    spread = bands.spread(item.key, measured([0.920, 0.922, 0.924]))
+    expected = bands.FALSE_FAILURE_BUDGET / bands.CI_CHECKS
+    assert bands.false_failure_rate(item, spread) == pytest.approx(expected)
+    assert bands.false_failure_rate(item, None) == 1.0
+
+
+def test_false_failure_rate_counts_only_runs_that_learn():
+    item = bands.entry("cifar10_graph-raw-1epoch")
+    data = measured([0.30, 0.35, 0.32, 0.086], item.key)
+    data[item.key]["runs"][3]["top_prediction_share"] = 1.0
+    spread = bands.spread(item.key, data)
+    alone = bands.spread(item.key, measured([0.30, 0.35, 0.32], item.key))
+    rate = bands.false_failure_rate(item, spread)
+    assert rate == pytest.approx(0.75 * bands.false_failure_rate(item, alone))
+
+
+def test_the_committed_measurements_keep_a_ci_run_below_one_false_failure_in_100():
+    assert bands.suite_false_failure_rate() < 0.01
 
 
 def test_band_margin_has_a_floor_when_runs_agree():
@@ -64,27 +97,49 @@ def test_a_collapsed_run_passes_only_where_measured_runs_collapsed_too():
 def test_exact_entry_needs_the_exact_value():
     item = bands.entry("softmax-lr0.03-1000")
     assert bands.judge(item, 0.098, None).in_band
-    assert not bands.judge(item, 0.0981, None).in_band
+    missed = bands.judge(item, 0.0981, None)
+    assert not missed.in_band and "!=" in missed.message
+    spread = bands.spread(item.key, measured([0.098, 0.098], item.key))
+    assert bands.documented_verdict(item, spread) is None  # judged by the exact value instead
+    assert report.verdict_text(item, spread) == "reproduces: 2 of 2 runs give exactly 0.098"
+    odd = bands.spread(item.key, measured([0.098, 0.1], item.key))
+    assert report.verdict_text(item, odd).startswith("FINDING: 1 of 2")
 
 
-def test_documented_value_outside_spread_is_a_finding_with_its_distance():
+def test_documented_value_is_judged_by_the_99_percent_prediction_interval():
     item = bands.entry("softmax-lr0.01-6000")  # documented 0.9233
-    inside = bands.spread(item.key, measured([0.920, 0.925]))
-    below = bands.spread(item.key, measured([0.925, 0.930]))
-    assert bands.documented_position(item, inside) == (True, 0.0)
-    position, distance = bands.documented_position(item, below)
-    assert position is False
-    assert distance == pytest.approx(0.0017)
-    assert report.verdict_text(item, below).startswith(
-        "FINDING: documented value 0.17 points below"
+    runs = [0.915, 0.916, 0.917, 0.918, 0.919]  # mean 0.917, sd 0.00158
+    verdict = bands.documented_verdict(item, bands.spread(item.key, measured(runs)))
+    sd = statistics.stdev(runs)
+    half = 4.604095 * sd * math.sqrt(1 + 1 / 5)  # t(0.995, 4)
+    assert verdict.interval == pytest.approx((0.917 - half, 0.917 + half), abs=1e-6)
+    assert verdict.z == pytest.approx((0.9233 - 0.917) / sd)
+    assert (verdict.n, verdict.finding) == (5, False)  # z = 4.0 but n = 5: inside the interval
+    tight = [0.9150, 0.9152, 0.9154, 0.9156, 0.9158]
+    far = bands.documented_verdict(item, bands.spread(item.key, measured(tight)))
+    assert far.finding and far.z > 0
+    assert report.verdict_text(item, bands.spread(item.key, measured(tight))).startswith(
+        f"FINDING: {far.z:.1f} sd above our mean"
     )
 
 
-def test_approximate_documented_value_counts_its_rounding():
-    item = bands.entry("experts-20000")  # "approximately 99.2%"
+def test_a_value_outside_the_min_max_of_ten_runs_is_not_a_finding_by_itself():
+    item = bands.entry("mlp-30epochs")  # documented 0.9164
+    runs = [0.9176, 0.9185, 0.9190, 0.9195, 0.9200, 0.9205, 0.9210, 0.9215, 0.9222, 0.9230]
+    verdict = bands.documented_verdict(item, bands.spread(item.key, measured(runs, item.key)))
+    assert 0.9164 < min(runs) and not verdict.finding
+
+
+def test_approximate_documented_value_is_judged_as_the_interval_it_rounds_from():
+    item = bands.entry("experts-20000")  # "approximately 99.2%": [0.9915, 0.9925]
     key = item.key
-    assert bands.documented_position(item, bands.spread(key, measured([0.9916, 0.9918], key)))[0]
-    assert not bands.documented_position(item, bands.spread(key, measured([0.990, 0.991], key)))[0]
+    near = bands.spread(key, measured([0.9900, 0.9902, 0.9904, 0.9906, 0.9908], key))
+    verdict = bands.documented_verdict(item, near)
+    assert verdict.documented == pytest.approx((0.9915, 0.9925))
+    # z from the interval's nearest end, 0.9915, not from 0.992
+    assert verdict.z == pytest.approx((0.9915 - 0.9904) / near.sd)
+    inside = bands.spread(key, measured([0.9926, 0.9928, 0.9930, 0.9932, 0.9934], key))
+    assert not bands.documented_verdict(item, inside).finding
 
 
 @pytest.mark.parametrize("keras", [False, True], ids=["graph", "keras"])
@@ -194,11 +249,23 @@ def test_report_writes_table_and_plots(tmp_path):
     path = report.write_report(tmp_path, data)
     text = path.read_text()
     assert "| softmax-lr0.01-6000 | softmax |" in text
-    assert "reproduces: documented value inside our spread" in text
+    assert "reproduces (z +" in text
     assert "reproduces: 3 of 3 runs give exactly 0.098" in text
     assert "| graph_cnn-15epochs |" in text and "not measured" in text
+    assert "**Findings: none.**" in text and "a CI run fails on ordinary draws" in text
     for name in (report.ACCURACY_PLOT, report.LOSS_PLOT):
         assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_report_lists_findings_first_with_their_distance_in_sd(tmp_path):
+    data = measured([0.9150, 0.9152, 0.9154, 0.9156, 0.9158])  # documented 0.9233: far above
+    data.update(measured([0.918, 0.92, 0.922], "mlp-30epochs"))  # documented 0.9164: inside
+    text = report.write_report(tmp_path, data).read_text()
+    findings = text.index("**Findings: 1.**")
+    assert findings < text.index("| entry |")
+    line = next(line for line in text.splitlines() if line.startswith("- **softmax-lr0.01-6000**"))
+    assert " sd above our mean 0.9154 (sd 0.0003, n 5); 99% interval [" in line
+    assert "mlp-30epochs**" not in text
 
 
 def _timed(key, seconds):
@@ -269,3 +336,28 @@ def test_measure_without_entries_says_how_to_name_them(capsys):
     harness.add_arguments(parser)
     assert harness.main(parser.parse_args([])) == 2
     assert "--short" in capsys.readouterr().err
+
+
+def test_a_run_finds_its_entry_by_the_settings_that_differ_from_the_recipe():
+    defaults = {"learning_rate": 1e-4, "steps": 20000, "batch_size": 50, "keep_prob": 0.5}
+    assert bands.entry_for("experts", dict(defaults), defaults).key == "experts-20000"
+    five = dict(defaults, steps=5000)
+    assert bands.entry_for("experts", five, defaults).key == "experts-5000"
+    assert bands.entry_for("experts", dict(five, keep_prob=0.6), defaults) is None
+    assert bands.entry_for("slim_cnn", dict(defaults), defaults).key == "slim_cnn-20000"
+
+
+def test_run_lines_state_the_band_and_the_verdict(monkeypatch):
+    data = measured([0.920, 0.922, 0.924])
+    monkeypatch.setattr(bands, "load_measurements", lambda path=None: data)
+    item = bands.entry("softmax-lr0.01-6000")
+    band, verdict = bands.run_lines(item, 0.921)
+    low, high = bands.spread(item.key, data).band
+    assert band == (
+        f"band softmax-lr0.01-6000: [{low:.4f}, {high:.4f}] (mean 0.9220 ± "
+        f"{bands.BAND_SDS:.2f} sd of 3 measured runs); documented 0.9233"
+    )
+    assert verdict == "this run: 0.9210 -> in band"
+    assert bands.run_lines(item, 0.5)[1] == "this run: 0.5000 -> OUTSIDE the band"
+    unmeasured = bands.run_lines(bands.entry("graph_cnn-15epochs"), 0.99)
+    assert unmeasured == ["band graph_cnn-15epochs: not measured yet, so this run cannot be judged"]

@@ -8,6 +8,7 @@ in a fresh Python process and returns its parsed result record, so one process c
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime
 import os
 import secrets
@@ -17,8 +18,11 @@ import sys
 import time
 from pathlib import Path
 
-from tf1_tutorials import results, variants
+from tf1_tutorials import bands, results, variants
 from tf1_tutorials.settings import SettingError, make_config, parse_assignments
+
+# The committed report, where the package runs from its repository (else: how to write one).
+REPORT = Path(__file__).resolve().parent.parent / "report" / "REPORT.md"
 
 # command-line flag -> Config field
 FLAG_SETTINGS = {
@@ -158,6 +162,14 @@ def run_variant(
     path = results.write(record, logdir)
     if outcome.test_accuracy is not None:
         say(f"test accuracy {outcome.test_accuracy:g}")
+        defaults = dataclasses.asdict(module.Config())
+        item = bands.entry_for(name, record["config"], defaults)
+        if item is not None:
+            for line in bands.run_lines(
+                item, outcome.test_accuracy, record.get("top_prediction_share")
+            ):
+                say(line)
+            say(f"report: {REPORT if REPORT.exists() else 'tf1-tutorials report --html'}")
     say(f"result: {path}")
     return record, path
 
