@@ -10,7 +10,7 @@ export TF1_TUTORIALS_DATA
 
 PYTEST := $(BIN)/python -m pytest
 
-.PHONY: install test lint format accuracy accuracy-full run-% measure report bench fuzz stress clean-venv \
+.PHONY: install test lint browser format accuracy accuracy-full run-% measure report bench fuzz stress clean-venv \
 	test-tf215 matrix docker docker-tf215 docker-check
 
 install: $(STAMP)
@@ -32,7 +32,7 @@ format: $(STAMP)
 
 # The default suite: lint, unit tests and the accuracy entries at CI length (not the `slow` full-length
 # ones) on TensorFlow 2.21, then the version matrix's CI leg on TensorFlow 2.15 (test-tf215).
-test: lint
+test: lint browser
 	$(PYTEST) -m "not slow" --durations=15
 	$(MAKE) test-tf215
 
@@ -53,7 +53,12 @@ measure: $(STAMP)
 	$(BIN)/tf1-tutorials measure experts-20000 slim_cnn-20000 --seeds 1-3
 
 report: $(STAMP)
-	$(BIN)/tf1-tutorials report --out report
+	$(BIN)/tf1-tutorials report --out report --html
+
+# Debian's chromium, for the tests that open pages in a real headless browser (report.html).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 # Benchmarks (bench/): tens of minutes on 2 cores, the CI accuracy suite included; run on a quiet
 # machine. Writes bench/results.json and BENCHMARKS.md. BENCH_FLAGS=--quick checks every script runs.
