@@ -204,6 +204,8 @@ def _record(seed, acc, onednn="1"):
         "steps": 1000,
         "train_seconds": 1.0,
         "wall_seconds": 4.0,
+        "cpu_seconds": 7.5,
+        "load_average": 2.1,
         "versions": {"tensorflow": "2.21.0", "onednn": onednn},
         "cpu": "x",
         "loss_curve": [[i, float(seed)] for i in range(1, 11)],
@@ -218,6 +220,7 @@ def test_record_runs_one_at_a_time_keeps_the_lowest_seeds_curve_and_wall_time(tm
     assert [run["seed"] for run in stored["runs"]] == [1, 2, 3]
     assert stored["loss_curve_seed"] == 1 and stored["loss_curve"][0] == [1, 1.0]
     assert all(run["wall_seconds"] == 4.0 for run in stored["runs"])
+    assert all((run["cpu_seconds"], run["load_average"]) == (7.5, 2.1) for run in stored["runs"])
 
 
 def test_record_runs_with_another_onednn_setting_starts_the_entry_anew(tmp_path):

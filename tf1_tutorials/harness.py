@@ -14,6 +14,7 @@ import argparse
 import datetime
 import json
 import os
+import resource
 import sys
 import tempfile
 import threading
@@ -25,7 +26,7 @@ from tf1_tutorials import bands
 from tf1_tutorials.run_command import run_in_subprocess
 
 RUN_FIELDS = ("seed", "test_accuracy", "test_images", "diverged", "steps", "train_seconds")
-OPTIONAL_RUN_FIELDS = ("top_prediction_share", "wall_seconds")
+OPTIONAL_RUN_FIELDS = ("top_prediction_share", "wall_seconds", "cpu_seconds", "load_average")
 CURVE_POINTS = 200
 
 
@@ -49,7 +50,7 @@ def run_entry(
     logdir = workdir / f"{item.key}-seed{seed}"
     extra = ("--threads", str(threads)) if threads else ()
     env = {"TF_ENABLE_ONEDNN_OPTS": onednn} if onednn is not None else {}
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), _children_cpu_seconds()
     record = run_in_subprocess(
         item.variant,
         logdir,
@@ -59,7 +60,16 @@ def run_entry(
         env=env,
     )
     record["wall_seconds"] = round(time.perf_counter() - started, 3)
+    # With runs one at a time, the CPU time of this run alone: unlike the wall time, it barely
+    # changes when other work shares the cores, which the load average at its end shows.
+    record["cpu_seconds"] = round(_children_cpu_seconds() - cpu_before, 3)
+    record["load_average"] = round(os.getloadavg()[0], 2)
     return record
+
+
+def _children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def check_entry(item: bands.Entry, seed: int, workdir: Path) -> tuple[dict, bands.Verdict]:

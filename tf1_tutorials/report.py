@@ -48,15 +48,9 @@ class Row:
     def finding(self) -> bool:
         return self.documented is not None and self.documented.finding
 
-    @property
-    def median_train_seconds(self) -> float | None:
-        seconds = [run["train_seconds"] for run in self.runs if "train_seconds" in run]
-        return statistics.median(seconds) if seconds else None
-
-    @property
-    def median_wall_seconds(self) -> float | None:
-        seconds = [run["wall_seconds"] for run in self.runs if "wall_seconds" in run]
-        return statistics.median(seconds) if seconds else None
+    def median(self, field: str) -> float | None:
+        values = [run[field] for run in self.runs if field in run]
+        return statistics.median(values) if values else None
 
     @property
     def steps_per_second(self) -> float | None:
@@ -130,18 +124,18 @@ def finding_lines(measured: list[Row]) -> list[str]:
 
 def table_rows(measurements: dict) -> list[str]:
     lines = [
-        "| entry | variant | settings | documented | runs | mean | sd | z | 99% interval | "
-        "CI band | min | max | test images | oneDNN | train s | wall s | steps/s | verdict |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| entry | variant | settings | documented | runs | mean | sd | z | 99% interval | CI band "
+        "| min | max | test images | oneDNN | train s | wall s | CPU s | steps/s | verdict |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows(measurements):
         item, spread, documented = row.item, row.spread, row.documented
         if spread is None or spread.n == 0:
-            numbers = ["—"] * 13
+            numbers = ["—"] * 14
         else:
             low, high = spread.band
-            seconds, wall = row.median_train_seconds, row.median_wall_seconds
-            rate = row.steps_per_second
+            seconds, wall = row.median("train_seconds"), row.median("wall_seconds")
+            cpu, rate = row.median("cpu_seconds"), row.steps_per_second
             numbers = [
                 str(spread.runs)
                 if not spread.collapsed
@@ -157,6 +151,7 @@ def table_rows(measurements: dict) -> list[str]:
                 "on" if spread.onednn == "1" else "off",
                 f"{seconds:,.1f}" if seconds is not None else "—",
                 f"{wall:,.1f}" if wall is not None else "—",
+                f"{cpu:,.1f}" if cpu is not None else "—",
                 f"{rate:,.1f}" if rate is not None else "—",
             ]
         lines.append(
@@ -266,8 +261,9 @@ def markdown(measurements: dict, other: dict | None = None) -> str:
         f"{', '.join(dates) or '—'}. Raw runs (every seed and accuracy): "
         "`tf1_tutorials/measurements.json`. CIFAR-10 accuracies are on the first 1,000 official "
         "test images only (standard error about ±1.5 points at 60%). *train s* (training alone), "
-        "*wall s* (the whole process: start-up, data, training, evaluation) and *steps/s* are the "
-        "median over the runs, measured on 2 cores that other work sometimes shared.",
+        "*wall s* (the whole process: start-up, data, training, evaluation), *CPU s* (the "
+        "process's CPU time, which barely moves when other work shares the cores) and *steps/s* "
+        "are medians over the runs, on 2 cores that other work sometimes shared.",
         "",
         *table_rows(measurements),
         "",
