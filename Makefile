@@ -10,7 +10,7 @@ export TF1_TUTORIALS_DATA
 
 PYTEST := $(BIN)/python -m pytest
 
-.PHONY: install test lint format accuracy accuracy-full run-% measure report bench fuzz stress clean-venv \
+.PHONY: install test lint format chromium accuracy accuracy-full run-% measure report bench fuzz stress clean-venv \
 	test-tf215 matrix docker docker-tf215 docker-check
 
 install: $(STAMP)
@@ -32,9 +32,17 @@ format: $(STAMP)
 
 # The default suite: lint, unit tests and the accuracy entries at CI length (not the `slow` full-length
 # ones) on TensorFlow 2.21, then the version matrix's CI leg on TensorFlow 2.15 (test-tf215).
-test: lint
+test: lint chromium
 	$(PYTEST) -m "not slow" --durations=15
 	$(MAKE) test-tf215
+
+# Debian's headless chromium, for the TensorBoard screenshot test (tests/test_tensorboard.py):
+# installed as root when missing; elsewhere the target says what to install and fails.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+		{ echo "chromium: Debian's chromium package is missing and could not be installed \
+	(run as root, or apt-get install chromium)" >&2; exit 1; }
 
 accuracy: $(STAMP)
 	$(PYTEST) -m "accuracy and not slow"
