@@ -10,7 +10,7 @@ export TF1_TUTORIALS_DATA
 
 PYTEST := $(BIN)/python -m pytest
 
-.PHONY: install test lint format chromium accuracy accuracy-full run-% measure report bench fuzz stress clean-venv \
+.PHONY: install test lint format chromium notebooks accuracy accuracy-full run-% measure report bench fuzz stress clean-venv \
 	test-tf215 matrix docker docker-tf215 docker-check
 
 install: $(STAMP)
@@ -49,6 +49,12 @@ accuracy: $(STAMP)
 
 accuracy-full: $(STAMP)
 	$(PYTEST) -m accuracy
+
+# Execute the notebooks top to bottom (tests/test_notebooks.py, part of make test): NOTEBOOK_STEPS
+# training steps per run; empty for each recipe's own length (experts: 20,000 steps).
+NOTEBOOK_STEPS ?= 50
+notebooks: $(STAMP)
+	TF1_TUTORIALS_NOTEBOOK_STEPS=$(NOTEBOOK_STEPS) $(PYTEST) tests/test_notebooks.py
 
 run-%: $(STAMP)
 	$(BIN)/tf1-tutorials run $*
