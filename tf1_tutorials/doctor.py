@@ -270,13 +270,21 @@ def check_dataset(
     elif count(here | there) > count(here):
         parts.append(f"{count(here | there) - count(here)} more in {LOCAL_SOURCE_ENV} ({local})")
     parts += [f"{local / n} fails its check ({why})" for n, why in bad_there.items()]
-    unavailable = [choices[0] for choices in needed if not any(n in here | there for n in choices)]
+    have = here | there
+    unavailable = [choices[0] for choices in needed if not any(n in have for n in choices)]
     missing = [n for n in unavailable if not (n in downloadable and mirror_answers)]
     if len(missing) < len(unavailable):
         parts.append(f"{len(unavailable) - len(missing)} to download")
     if missing:
         which = "any of them" if len(missing) == len(needed) else ", ".join(missing)
         parts.append(f"no source for {which}")
+    for choices in needed:
+        first = choices[0]
+        if first in have or (first in downloadable and mirror_answers):
+            continue
+        stand_in = next((n for n in choices[1:] if n in have), None)
+        if stand_in is not None:
+            parts.append(f"{stand_in} stands in for {first}")
     return not missing, f"{label}: " + "; ".join(parts)
 
 
@@ -302,6 +310,8 @@ def check_data(mnist_dir: Path, answers: dict[str, str | None]) -> list[Check]:
     )
     if not mnist_ok:
         mnist_line += "; every variant but the CIFAR-10 runs and graph_basics needs these"
+    if cifar10.TEST_SUBSET_FILE in cifar_line:
+        cifar_line += " (the first 1,000 test images)"
     if not cifar_ok:
         cifar_line += f"; {CIFAR10_RUNS} cannot run"
     return [
@@ -334,7 +344,10 @@ def check_disk(logdir: Path) -> Check:
     where = f"{logdir}" if existing == logdir.absolute() else f"{existing} (for {logdir})"
     if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
         return Check("FAIL", f"disk: {where} cannot be written, so runs cannot keep their logs")
-    free = shutil.disk_usage(existing).free
+    try:
+        free = shutil.disk_usage(existing).free
+    except OSError as err:
+        return Check("FAIL", f"disk: {where}: {err.strerror or err}")
     text = f"disk: {free / 1024**3:.1f} GB free in {where}"
     if free < MIN_FREE_BYTES:
         return Check("FAIL", f"{text}; a run needs about {MIN_FREE_BYTES // 1024**2} MB")
