@@ -173,6 +173,22 @@ def test_the_default_light_summaries_have_no_histograms_or_images(board):
     assert FULL in get_json(board, "data/plugin/histograms/tags")
 
 
+def test_full_summaries_are_refused_for_a_keras_variant_in_one_line(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "tf1_tutorials.cli", "run", "keras_sequential", "--summaries"]
+        + ["full", "--data-dir", str(tmp_path / "mnist"), "--logdir", str(tmp_path / "run")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "TF1_TUTORIALS_DATA": str(real_data_root())},
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines()[-1] == (
+        "tf1-tutorials run: error: --summaries full: graph variants only, not keras_sequential"
+    )
+    assert not (tmp_path / "run").exists()
+
+
 def test_chromium_draws_the_scalars_page(board, tmp_path):
     chromium = shutil.which("chromium")
     if chromium is None:

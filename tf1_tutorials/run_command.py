@@ -154,7 +154,7 @@ def run_variant(
             if resume:
                 raise SettingError(f"--resume: {name} is a Keras variant and keeps no checkpoints")
             if summaries != "light":
-                raise SettingError(f"--summaries {summaries}: {name} is a Keras variant")
+                raise SettingError(f"--summaries {summaries}: graph variants only, not {name}")
             outcome = module.train(
                 config, data, seed=seed, deterministic=deterministic, logdir=logdir, say=say
             )
