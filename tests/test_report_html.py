@@ -16,7 +16,7 @@ OFFLINE = "--proxy-server=127.0.0.1:9"
 
 def chromium() -> str:
     found = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert found, "chromium is not installed: `make test` installs it (apt-get install chromium)"
+    assert found, "chromium is not installed: `make chromium` installs it (part of make test)"
     return found
 
 

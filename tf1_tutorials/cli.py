@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "tf1_tutorials.cluster.launcher",
         "train softmax or experts on a TF1 cluster of ps and worker processes",
     ),
+    "doctor": ("tf1_tutorials.doctor", "check versions, data, mirrors and disk before a run"),
 }
 
 

@@ -1,4 +1,5 @@
-"""`tf1-tutorials list`: each variant, its description and documented figure (no TensorFlow)."""
+"""`tf1-tutorials list`: each variant, its description, documented figure and, where Korean class
+material names the tutorial its own way, that name (no TensorFlow)."""
 
 from __future__ import annotations
 
@@ -21,4 +22,6 @@ def main(args: argparse.Namespace) -> int:
     for variant in VARIANTS.values():
         print(f"{variant.name:<{width}}  {variant.description}")
         print(f"{'':<{width}}  documented: {variant.documented}")
+        if variant.korean:
+            print(f"{'':<{width}}  한국어: {variant.korean}")
     return 0

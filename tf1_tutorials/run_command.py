@@ -75,6 +75,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--deterministic", action="store_true", help="TensorFlow op determinism on")
     parser.add_argument("--checkpoint-every", type=int, default=1000, metavar="STEPS")
     parser.add_argument("--threads", type=int, default=0, help="intra-op threads (0: all cores)")
+    parser.add_argument(
+        "--summaries",
+        choices=("light", "full"),
+        default="light",
+        help="TensorBoard: light (loss, batch accuracy, graph) or full (also weight and bias "
+        "histograms and input images, as TF1's mnist_with_summaries; graph variants)",
+    )
     progress = parser.add_mutually_exclusive_group()
     progress.add_argument("--progress", action="store_true", default=None)
     progress.add_argument("--no-progress", action="store_false", dest="progress")
@@ -112,6 +119,7 @@ def run_variant(
     checkpoint_every: int = 1000,
     threads: int = 0,
     progress: bool | None = None,
+    summaries: str = "light",
     say=print,
 ) -> tuple[dict, Path]:
     """Run variant ``name`` in this process; return its result record and the result file."""
@@ -143,11 +151,14 @@ def run_variant(
                 checkpoint_every=checkpoint_every,
                 intra_op_threads=threads,
                 progress=progress,
+                summaries=summaries,
             )
             outcome = train(module, config, data, options, say=say)
         else:
             if resume:
                 raise SettingError(f"--resume: {name} is a Keras variant and keeps no checkpoints")
+            if summaries != "light":
+                raise SettingError(f"--summaries {summaries}: graph variants only, not {name}")
             outcome = module.train(
                 config, data, seed=seed, deterministic=deterministic, logdir=logdir, say=say
             )
@@ -187,6 +198,7 @@ def main(args: argparse.Namespace) -> int:
             checkpoint_every=args.checkpoint_every,
             threads=args.threads,
             progress=args.progress,
+            summaries=args.summaries,
         )
     except (SettingError, FileNotFoundError) as err:
         print(f"tf1-tutorials run: error: {err}", file=sys.stderr)

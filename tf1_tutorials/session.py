@@ -2,7 +2,9 @@
 
 ``train(module, config, data, options)`` builds the variant's graph, trains it step by step with
 ``feed_dict`` batches from ``DataSet.next_batch``, prints the tutorial's own lines, writes
-TensorBoard scalars (loss, batch accuracy) and the graph with a v1 ``FileWriter``, saves checkpoints
+TensorBoard scalars (loss, batch accuracy) and the graph with a v1 ``FileWriter`` (with
+``summaries="full"`` also what TF1's mnist_with_summaries showed: a histogram of every weight and
+bias and the first input images of the batch, about 50 times a run), saves checkpoints
 with a v1 ``Saver`` (``resume=True`` continues from the last one to the same total steps), stops on
 a non-finite loss (``diverged``), and evaluates the test set.
 
@@ -36,6 +38,9 @@ tf = load_v1()
 
 CHECKPOINT_NAME = "model.ckpt"
 CURVE_POINTS = 500  # about this many points on the loss curve and in TensorBoard
+SUMMARY_LEVELS = ("light", "full")
+FULL_SUMMARY_EVERY = 10  # recorded points: histograms and images at about 50 of the 500
+FULL_SUMMARY_IMAGES = 3
 
 
 @dataclass
@@ -48,6 +53,7 @@ class RunOptions:
     intra_op_threads: int = 0
     inter_op_threads: int = 0
     progress: bool | None = None  # None: a progress bar only when stderr is a terminal
+    summaries: str = "light"  # "full": also weight/bias histograms and input images
 
 
 class Terminated(KeyboardInterrupt):
@@ -140,6 +146,20 @@ def _scalar_summary(values: dict[str, float]):
     return tf.Summary(value=[tf.Summary.Value(tag=k, simple_value=v) for k, v in values.items()])
 
 
+def _full_summary(model):
+    """One op writing a histogram of every trainable variable (weights and biases) and the first
+    few fed images, as TF1's mnist_with_summaries did; flat MNIST rows are shown as 28x28."""
+    with tf.name_scope("weights_and_biases"):  # a tag named as its variable would be renamed W_1
+        summaries = [tf.summary.histogram(v.op.name, v) for v in tf.trainable_variables()]
+    images = model.images
+    pixels = images.shape.as_list()[1:]
+    if len(pixels) == 1:
+        side = math.isqrt(pixels[0])
+        images = tf.reshape(images, [-1, side, side, 1])
+    summaries.append(tf.summary.image("input", images, max_outputs=FULL_SUMMARY_IMAGES))
+    return tf.summary.merge(summaries)
+
+
 def _progress_bar(options: RunOptions, initial: int, total: int):
     show = sys.stderr.isatty() if options.progress is None else options.progress
     if not show:
@@ -168,6 +188,9 @@ def train(module, config, data, options: RunOptions, say=print) -> Outcome:
         seed_everything(options.seed, options.deterministic)
         model = module.build(config)
         parameters = parameter_count(graph)
+        if options.summaries not in SUMMARY_LEVELS:
+            raise ValueError(f"summaries: {options.summaries!r} is not one of {SUMMARY_LEVELS}")
+        full_summary = _full_summary(model) if options.summaries == "full" else None
         saver = tf.train.Saver(max_to_keep=2)
         init = tf.global_variables_initializer()
     graph.finalize()
@@ -224,6 +247,10 @@ def train(module, config, data, options: RunOptions, say=print) -> Outcome:
                         {"loss": float(loss), "batch_accuracy": float(accuracy)}
                     )
                     writer.add_summary(summary, step)
+                    full_due = step % (record_every * FULL_SUMMARY_EVERY) == 0 or step == total
+                    if full_summary is not None and full_due:
+                        shown = {model.images: images[:FULL_SUMMARY_IMAGES]}
+                        writer.add_summary(sess.run(full_summary, shown), step)
                 if batches_per_epoch and log_every_epochs and step % batches_per_epoch == 0:
                     epoch = step // batches_per_epoch  # 1-based: epochs finished
                     if (epoch - 1) % log_every_epochs == 0:

@@ -23,13 +23,14 @@ class Variant:
     module: str
     description: str
     documented: str
+    korean: str = ""  # the tutorial's name in Korean class material, where it has its own
 
     def load(self) -> ModuleType:
         return importlib.import_module(self.module)
 
 
-def _variant(name: str, description: str, documented: str) -> Variant:
-    return Variant(name, f"{__name__}.{name}", description, documented)
+def _variant(name: str, description: str, documented: str, korean: str = "") -> Variant:
+    return Variant(name, f"{__name__}.{name}", description, documented, korean)
 
 
 VARIANTS: dict[str, Variant] = {
@@ -40,6 +41,7 @@ VARIANTS: dict[str, Variant] = {
             "beginner tutorial: one affine layer, sum cross-entropy, gradient descent",
             "lr 0.01: 0.9233 (6,000 steps), 0.9243 (10,000); lr 0.001, 1,000 steps: 0.9106; "
             "lr 0.03, 1,000 steps: 0.098 (diverges)",
+            korean="초보자를 위한 MNIST",
         ),
         _variant(
             "mlp",
@@ -50,6 +52,7 @@ VARIANTS: dict[str, Variant] = {
             "experts",
             "Deep MNIST for Experts: two 5x5 convs, dense 1024, dropout, Adam 1e-4, 20,000 steps",
             "approximately 99.2% (20,000 steps); 0.9883 (5,000 steps)",
+            korean="전문가를 위한 딥 MNIST",
         ),
         _variant(
             "slim_cnn",
