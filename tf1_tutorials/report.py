@@ -254,9 +254,31 @@ def write_report(
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=Path("report"), help="output directory")
+    parser.add_argument(
+        "--from",
+        dest="measurements",
+        type=Path,
+        default=bands.MEASUREMENTS_FILE,
+        metavar="FILE",
+        help="the measured runs (default: the ones the bands come from)",
+    )
+    parser.add_argument(
+        "--matrix",
+        type=Path,
+        default=bands.MATRIX_MEASUREMENTS_FILE,
+        metavar="FILE",
+        help="the version matrix's measured runs (default: the TensorFlow 2.15 ones)",
+    )
 
 
 def main(args: argparse.Namespace) -> int:
-    report = write_report(args.out)
+    """Every file is checked before anything is written; errors reach ``cli.main``."""
+    from tf1_tutorials.errors import check_writable_dir
+    from tf1_tutorials.harness import read_measurements
+
+    measurements = read_measurements(args.measurements)
+    other = read_measurements(args.matrix)
+    check_writable_dir(args.out, "--out")
+    report = write_report(args.out, measurements, other)
     print(f"wrote {report}")
     return 0
