@@ -78,10 +78,19 @@ def _say_error(command: str | None, message: str, hint: str | None = None) -> No
         print(f"{prog}: hint: {hint}", file=sys.stderr)
 
 
-def _data_errors() -> tuple[type[BaseException], ...]:
-    from tf1_tutorials.data.errors import CorruptDatasetError
-
-    return (CorruptDatasetError,)  # DataSourceError is an OSError
+def _explain(err: Exception) -> tuple[int, str, str | None] | None:
+    """Exit status, message and hint for a user's mistake; None for anything else."""
+    if isinstance(err, UserError):
+        return err.exit_status, str(err), err.hint
+    data_errors = sys.modules.get("tf1_tutorials.data.errors")  # loaded if data was read
+    if data_errors and isinstance(err, data_errors.DataSourceError):
+        return ENVIRONMENT, *err.summary()
+    if data_errors and isinstance(err, data_errors.CorruptDatasetError):
+        hint = "delete the file to have it fetched again, or fix TF1_TUTORIALS_DATA"
+        return ENVIRONMENT, f"data file {err}", hint
+    if isinstance(err, OSError):  # a file, directory or disk
+        return ENVIRONMENT, describe_os_error(err), None
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -100,17 +109,15 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         _say_error(args.command, f"stopped by {signal.Signals(signum).name}")
         return 128 + signum
-    except UserError as err:
-        status, message, hint = err.exit_status, str(err), err.hint
-    except OSError as err:  # a file, directory, disk or download (DataSourceError among them)
-        status, message, hint = ENVIRONMENT, describe_os_error(err), None
-    except _data_errors() as err:
-        status, message = ENVIRONMENT, f"data file {err}"
-        hint = "delete the file to have it fetched again, or fix TF1_TUTORIALS_DATA"
-    if debug:
-        traceback.print_exc()
-    _say_error(args.command, message, hint)
-    return status
+    except (UserError, OSError, ValueError) as err:
+        explained = _explain(err)
+        if explained is None:
+            raise  # not a user's mistake: a fault of the program, with its traceback
+        if debug:
+            traceback.print_exc()
+        status, message, hint = explained
+        _say_error(args.command, message, hint)
+        return status
 
 
 if __name__ == "__main__":

@@ -70,7 +70,7 @@ def check_free_space(path: Path, needed: int, what: str) -> None:
     free = stats.f_bavail * stats.f_frsize
     if free < needed:
         raise FileProblem(
-            f"{what} {path}: {_mib(free)} free, a checkpoint of this model needs about "
+            f"{what} {path}: {_mib(free)} free, the checkpoints of this model need about "
             f"{_mib(needed)}",
             hint="free some space or give another --logdir",
         )

@@ -154,7 +154,7 @@ def _resume_settings(name: str, static, overrides: dict, logdir: Path, seed: int
     if recorded.get("variant") != name:
         raise UsageError(
             f"--resume: {logdir} holds a {recorded.get('variant')} run, not {name}",
-            hint=f"resume it as `tf1-tutorials run {recorded.get('variant')} --resume`",
+            hint=f"tf1-tutorials run {recorded.get('variant')} --resume --logdir {logdir}",
         )
     fields = {f.name for f in dataclasses.fields(static.config_class)}
     base = {

@@ -9,8 +9,8 @@ a non-finite loss (``diverged``), and evaluates the test set.
 Checkpoints are found by name in the log directory (a moved or copied run resumes from its own
 files) and written whole or not at all: each is saved into a staging folder inside the log
 directory and renamed into place only once complete, so a full disk leaves no partial checkpoint
-and the previous one still loads. Before training starts the log directory must have room for two
-checkpoints of the model (the new one is written before the oldest kept is removed).
+and the previous one still loads. Before training starts the log directory must have room for three
+checkpoints of the model (a new one is written before the oldest of the two kept is removed).
 
 Ctrl-C (SIGINT) or SIGTERM during training saves a checkpoint at the step reached and raises
 KeyboardInterrupt (``Terminated``, a KeyboardInterrupt, for SIGTERM), so ``resume=True`` continues
@@ -243,8 +243,8 @@ def train(module, config, data, options: RunOptions, say=print) -> Outcome:
         saver = tf.train.Saver(max_to_keep=None)  # Checkpoints keeps the newest two
         init = tf.global_variables_initializer()
     graph.finalize()
-    # Room for a new checkpoint while the previous one is kept, and a little for the events.
-    check_free_space(logdir, 2 * checkpoint_bytes(graph) + 2**20, "--logdir")
+    # Room for a new checkpoint while the newest two are kept, and a little for the events.
+    check_free_space(logdir, (CHECKPOINTS_KEPT + 1) * checkpoint_bytes(graph) + 2**20, "--logdir")
     checkpoints = Checkpoints(saver, logdir)
 
     sess = tf.Session(
