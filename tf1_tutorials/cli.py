@@ -36,6 +36,15 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage error said in one line and a hint instead of the usage block."""
+
+    def error(self, message: str):
+        self.exit(
+            USAGE, f"{self.prog}: error: {message}\n{self.prog}: hint: see `{self.prog} -h`\n"
+        )
+
+
 def _chosen_command(argv: list[str]) -> str | None:
     """The subcommand named on the command line (the first word that is one), if any."""
     for word in argv:
@@ -50,7 +59,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     """The parser; only the subcommand ``argv`` names gets its module imported and its
     arguments added (every subcommand's, when ``argv`` is None)."""
     chosen = _chosen_command(argv) if argv is not None else None
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=PROG,
         description="Run the TensorFlow 1.x MNIST/CIFAR-10 tutorials on current TensorFlow.",
         epilog="exit status: 0 done, 1 a file, directory, disk or data set is wrong, 2 the "

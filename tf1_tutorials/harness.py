@@ -28,6 +28,7 @@ from tf1_tutorials.run_command import SEED_RANGE, run_in_subprocess
 RUN_FIELDS = ("seed", "test_accuracy", "test_images", "diverged", "steps", "train_seconds")
 OPTIONAL_RUN_FIELDS = ("top_prediction_share", "wall_seconds")
 CURVE_POINTS = 200
+MAX_SEEDS = 10000  # far more runs than any measurement needs
 
 
 def thin(curve: list, points: int) -> list:
@@ -144,18 +145,21 @@ def record_runs(
 
 def parse_seeds(text: str) -> list[int]:
     """``"1-10"`` or ``"1,2,5"`` -> a list of seeds."""
-    seeds: list[int] = []
+    spans = []
     try:
         for part in text.split(","):
             first, _, last = part.partition("-")
-            seeds += range(int(first), int(last or first) + 1)
+            spans.append((int(first), int(last or first)))
     except ValueError:
         message = f"--seeds: expected e.g. 1-10 or 1,2,5, got {text!r}"
         raise argparse.ArgumentTypeError(message) from None
+    if not all(first in SEED_RANGE and last in SEED_RANGE for first, last in spans):
+        raise argparse.ArgumentTypeError(f"--seeds: each must be 0 to {2**32 - 1}, got {text!r}")
+    if sum(max(0, last - first + 1) for first, last in spans) > MAX_SEEDS:
+        raise argparse.ArgumentTypeError(f"--seeds: {text!r} names more than {MAX_SEEDS:,} seeds")
+    seeds = [seed for first, last in spans for seed in range(first, last + 1)]
     if not seeds:
         raise argparse.ArgumentTypeError(f"--seeds: {text!r} names no seed")
-    if not all(seed in SEED_RANGE for seed in seeds):
-        raise argparse.ArgumentTypeError(f"--seeds: each must be 0 to {2**32 - 1}, got {text!r}")
     return seeds
 
 
