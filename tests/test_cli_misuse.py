@@ -74,6 +74,8 @@ CASES = [
     case("set-no-value", "run softmax --set steps", 2, "--set: expected NAME=VALUE"),
     case("set-eval-0", "run experts --set eval_batch_size=0", 2, "eval_batch_size: must be"),
     case("set-tuple", "run mlp --set hidden_units=a,b", 2, "hidden_units: 'a,b' is not a valid"),
+    case("log-every-negative", "run experts --set log_every_steps=-1", 2, "log_every_steps:"),
+    case("hidden-units-0", "run mlp --set hidden_units=256,0", 2, "hidden_units: each layer"),
     case("keras-resume", "run keras_subclass --resume", 2, "keeps no checkpoints"),
     case("checkpoint-every", "run softmax --checkpoint-every -1", 2, "--checkpoint-every:"),
     case("progress-both", "run softmax --progress --no-progress", 2, "not allowed with"),

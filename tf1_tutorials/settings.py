@@ -23,6 +23,8 @@ TRAINING_IMAGES = {
 TRAINING_IMAGES[("cifar10", "keras")] = 50000
 DATASETS = ("mnist", "cifar10")
 POSITIVE_COUNTS = ("steps", "epochs", "batches_per_epoch", "batch_size", "eval_batch_size")
+# Counts where 0 means "none" or "all": steps_per_epoch 0 is every batch, log_every_* 0 is silence.
+COUNTS = ("steps_per_epoch", "shuffle_buffer", "log_every_steps", "log_every_epochs")
 
 
 class SettingError(UsageError):
@@ -76,6 +78,13 @@ def check_values(config) -> None:
         value = getattr(config, name, None)
         if value is not None and (not isinstance(value, int) or value <= 0):
             raise SettingError(f"{name}: must be a positive integer, got {value!r}")
+    for name in COUNTS:
+        value = getattr(config, name, None)
+        if value is not None and value < 0:
+            raise SettingError(f"{name}: must be 0 or more, got {value!r}")
+    units = getattr(config, "hidden_units", None)
+    if units is not None and not all(count > 0 for count in units):
+        raise SettingError(f"hidden_units: each layer needs at least one unit, got {units!r}")
     rate = getattr(config, "learning_rate", None)
     if rate is not None and not (math.isfinite(rate) and rate > 0):
         raise SettingError(f"learning_rate: must be a finite number above 0, got {rate!r}")
