@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         signum = getattr(err, "signum", signal.SIGINT)
         if debug:
             traceback.print_exc()
-        _say_error(args.command, f"stopped by {signal.Signals(signum).name}")
+        print(f"{PROG} {args.command}: stopped by {signal.Signals(signum).name}", file=sys.stderr)
         return 128 + signum
     except (UserError, OSError, ValueError) as err:
         explained = _explain(err)

@@ -48,11 +48,14 @@ _tf = None
 def _start_up_lines_held_back():
     """File descriptor 2 goes to a temporary file for the block (unless verbose): the C++ start-up
     lines are written there, not to the terminal; replayed if the block raises."""
-    if _VERBOSE:
+    try:
+        saved = None if _VERBOSE else os.dup(2)
+    except OSError:  # no stderr at all: nothing to hold back
+        saved = None
+    if saved is None:
         yield
         return
     sys.stderr.flush()
-    saved = os.dup(2)
     with tempfile.TemporaryFile() as held:
         os.dup2(held.fileno(), 2)
         try:
