@@ -253,3 +253,14 @@ def test_help_never_imports_tensorflow(tmp_path, no_tensorflow):
     for command in ("run", "measure", "report", "cluster", "list", "legacy"):
         done = cli(command, "--help", cwd=tmp_path, env={"PYTHONPATH": str(no_tensorflow)})
         assert done.returncode == 0 and "usage: tf1-tutorials" in done.stdout, done.stderr
+
+
+def test_without_logdir_a_new_run_gets_a_fresh_directory(tmp_path, monkeypatch):
+    from tf1_tutorials.run_command import default_logdir
+
+    monkeypatch.chdir(tmp_path)
+    first = default_logdir("softmax", resume=False)
+    first.mkdir(parents=True)
+    second = default_logdir("softmax", resume=False)
+    assert second != first and not second.exists()
+    assert second.parent == first.parent == Path("runs")

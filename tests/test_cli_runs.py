@@ -168,11 +168,10 @@ def test_a_disk_too_small_for_the_checkpoints_is_refused_before_training(small_d
 
 def fill(disk: Path) -> Path:
     filler = disk / "filler"
-    with open(filler, "wb") as out:
+    with open(filler, "wb", buffering=0) as out:  # unbuffered: closing writes nothing more
         try:
             while True:
-                out.write(b"\0" * 65536)
-                out.flush()
+                out.write(b"\0" * 4096)
         except OSError:
             pass
     return filler
@@ -203,3 +202,14 @@ def test_a_disk_filling_up_mid_run_leaves_whole_checkpoints_that_still_load(smal
                env=env, cwd=small_disk)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert f"resumed from {logdir / f'model.ckpt-{steps[-1]}'}" in done.stdout
+
+
+def test_a_result_written_on_a_full_disk_leaves_the_old_one_whole(small_disk):
+    from tf1_tutorials import results
+
+    (small_disk / "result.json").write_text('{"test_accuracy": 0.9}\n')
+    fill(small_disk)
+    with pytest.raises(OSError):
+        results.write({"test_accuracy": 0.5, "padding": "x" * 100_000}, small_disk)
+    assert json.loads((small_disk / "result.json").read_text()) == {"test_accuracy": 0.9}
+    assert sorted(path.name for path in small_disk.iterdir()) == ["filler", "result.json"]
