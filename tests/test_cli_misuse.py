@@ -65,6 +65,7 @@ CASES = [
     case("batch-keras", "run keras_sequential --batch-size 60001", 2, "60,000 mnist training"),
     case("batch-cifar", "run cifar10_graph --batch-size 50001", 2, "50,000 cifar10 training"),
     case("dataset-unknown", "run keras_sequential --dataset foo", 2, "dataset: 'foo' is not"),
+    case("optimizer", "run keras_sequential --set optimizer=fast", 2, "optimizer: 'fast' is not"),
     case("steps-0", "run softmax --steps 0", 2, "steps: must be a positive integer"),
     case("steps-negative", "run experts --steps -5", 2, "steps: must be a positive integer"),
     case("steps-fraction", "run softmax --steps 1.5", 2, "steps: '1.5' is not a valid int"),

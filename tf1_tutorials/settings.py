@@ -22,6 +22,8 @@ TRAINING_IMAGES = {
 }
 TRAINING_IMAGES[("cifar10", "keras")] = 50000
 DATASETS = ("mnist", "cifar10")
+# The optimizers Keras knows by name (keras_sequential's ``optimizer``), in any case.
+KERAS_OPTIMIZERS = ("sgd", "adam", "adamax", "adagrad", "adadelta", "rmsprop", "nadam", "ftrl")
 POSITIVE_COUNTS = ("steps", "epochs", "batches_per_epoch", "batch_size", "eval_batch_size")
 # Counts where 0 means "none" or "all": steps_per_epoch 0 is every batch, log_every_* 0 is silence.
 COUNTS = ("steps_per_epoch", "shuffle_buffer", "log_every_steps", "log_every_epochs")
@@ -91,6 +93,9 @@ def check_values(config) -> None:
     keep_prob = getattr(config, "keep_prob", None)
     if keep_prob is not None and not 0 < keep_prob <= 1:
         raise SettingError(f"keep_prob: must be above 0 and at most 1, got {keep_prob!r}")
+    optimizer = getattr(config, "optimizer", None)
+    if optimizer is not None and optimizer.lower() not in KERAS_OPTIMIZERS:
+        raise SettingError(f"optimizer: {optimizer!r} is not one of {', '.join(KERAS_OPTIMIZERS)}")
     dataset = getattr(config, "dataset", None)
     if dataset is not None and dataset not in DATASETS:
         raise SettingError(f"dataset: {dataset!r} is not one of {', '.join(DATASETS)}")
