@@ -213,3 +213,19 @@ def test_a_result_written_on_a_full_disk_leaves_the_old_one_whole(small_disk):
         results.write({"test_accuracy": 0.5, "padding": "x" * 100_000}, small_disk)
     assert json.loads((small_disk / "result.json").read_text()) == {"test_accuracy": 0.9}
     assert sorted(path.name for path in small_disk.iterdir()) == ["filler", "result.json"]
+
+
+def test_measure_passes_a_runs_own_error_line_on_and_records_nothing(tmp_path, env):
+    into = tmp_path / "measured.json"
+    into.write_text("{}\n")
+    broken = {**env, "TF1_TUTORIALS_DATA": str(tmp_path / "nothing")}
+    broken["TF1_TUTORIALS_DATA_DIR"] = str(tmp_path / "empty-cache")
+    done = cli(
+        "measure", "softmax-lr0.001-1000", "--seeds", 1, "--into", into,
+        "--workdir", tmp_path / "work", env=broken, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    [line] = error_lines(done)
+    assert line.startswith("tf1-tutorials measure: error: softmax run in ")
+    assert "no good copy of train-images-idx3-ubyte.gz" in line
+    assert into.read_text() == "{}\n"
