@@ -3,6 +3,12 @@
 ``run_variant`` does the same in-process; ``run_in_subprocess`` runs any variant (graph or Keras)
 in a fresh Python process and returns its parsed result record, so one process can run many variants
 (a process holds TensorFlow in either v1 or v2 mode, never both).
+
+``plan_run`` checks every argument before TensorFlow is imported: the variant and its settings
+(read from the variant's source), the seed, the threads, the data and log directories (a new run
+never writes into one that holds a run; ``--resume`` continues the run ``run.json`` there records,
+with its seed and settings). Errors are raised for ``cli.main`` to report
+(:mod:`tf1_tutorials.errors`).
 """
 
 from __future__ import annotations
