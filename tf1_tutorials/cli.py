@@ -1,11 +1,26 @@
-"""The `tf1-tutorials` command. Each subcommand lives in its own module, imported only when used, so
-`tf1-tutorials list` never pays for a TensorFlow import."""
+"""The `tf1-tutorials` command. Each subcommand lives in its own module, imported only when used
+(and only the one used), so a usage error or `--help` answers at once and never imports TensorFlow.
+
+Errors, for every subcommand alike: a mistake of the user's (:mod:`tf1_tutorials.errors`, an
+``OSError``, a data error) ends the command with one line on stderr naming the argument or file
+and what is wrong, and exit status 2 (the command line is wrong) or 1 (a file, directory, disk or
+data set is); an interrupt with 130 (Ctrl-C) or 143 (SIGTERM). ``TF1_TUTORIALS_DEBUG=1`` or
+``--debug`` adds the traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import signal
 import sys
+import traceback
+
+from tf1_tutorials.errors import ENVIRONMENT, USAGE, UserError, describe_os_error
+
+PROG = "tf1-tutorials"
+DEBUG_ENV = "TF1_TUTORIALS_DEBUG"
 
 # subcommand -> (module, one-line help); each module defines add_arguments(parser), main(args).
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -22,27 +37,97 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="tf1-tutorials",
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage error said in one line and a hint instead of the usage block."""
+
+    def error(self, message: str):
+        self.exit(
+            USAGE, f"{self.prog}: error: {message}\n{self.prog}: hint: see `{self.prog} -h`\n"
+        )
+
+
+def _chosen_command(argv: list[str]) -> str | None:
+    """The subcommand named on the command line (the first word that is one), if any."""
+    for word in argv:
+        if word in COMMANDS:
+            return word
+        if not word.startswith("-"):
+            return None
+    return None
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; only the subcommand ``argv`` names gets its module imported and its
+    arguments added (every subcommand's, when ``argv`` is None)."""
+    chosen = _chosen_command(argv) if argv is not None else None
+    parser = _Parser(
+        prog=PROG,
         description="Run the TensorFlow 1.x MNIST/CIFAR-10 tutorials on current TensorFlow.",
+        epilog="exit status: 0 done, 1 a file, directory, disk or data set is wrong, 2 the "
+        "command line is wrong, 130/143 interrupted; TF1_TUTORIALS_DEBUG=1 shows tracebacks",
+    )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="show the traceback of an error (TF1_TUTORIALS_DEBUG=1)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module_name, help_text) in COMMANDS.items():
         command = sub.add_parser(name, help=help_text, description=help_text)
-        module = importlib.import_module(module_name)
-        module.add_arguments(command)
-        command.set_defaults(_module=module)
+        if argv is None or name == chosen:
+            module = importlib.import_module(module_name)
+            module.add_arguments(command)
+            command.set_defaults(_module=module)
     return parser
 
 
+def _say_error(command: str | None, message: str, hint: str | None = None) -> None:
+    prog = f"{PROG} {command}" if command else PROG
+    print(f"{prog}: error: {message}", file=sys.stderr)
+    if hint:
+        print(f"{prog}: hint: {hint}", file=sys.stderr)
+
+
+def _explain(err: Exception) -> tuple[int, str, str | None] | None:
+    """Exit status, message and hint for a user's mistake; None for anything else."""
+    if isinstance(err, UserError):
+        return err.exit_status, str(err), err.hint
+    data_errors = sys.modules.get("tf1_tutorials.data.errors")  # loaded if data was read
+    if data_errors and isinstance(err, data_errors.DataSourceError):
+        return ENVIRONMENT, *err.summary()
+    if data_errors and isinstance(err, data_errors.CorruptDatasetError):
+        hint = "delete the file to have it fetched again, or fix TF1_TUTORIALS_DATA"
+        return ENVIRONMENT, f"data file {err}", hint
+    if isinstance(err, OSError):  # a file, directory or disk
+        return ENVIRONMENT, describe_os_error(err), None
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
+    debug = args.debug or os.environ.get(DEBUG_ENV, "") not in ("", "0")
     if args.command is None:
         parser.print_help(sys.stderr)
-        return 2
-    return int(args._module.main(args) or 0)
+        return USAGE
+    try:
+        return int(args._module.main(args) or 0)
+    except KeyboardInterrupt as err:  # Ctrl-C, or SIGTERM while training (session.Terminated)
+        signum = getattr(err, "signum", signal.SIGINT)
+        if debug:
+            traceback.print_exc()
+        print(f"{PROG} {args.command}: stopped by {signal.Signals(signum).name}", file=sys.stderr)
+        return 128 + signum
+    except (UserError, OSError, ValueError) as err:
+        explained = _explain(err)
+        if explained is None:
+            raise  # not a user's mistake: a fault of the program, with its traceback
+        if debug:
+            traceback.print_exc()
+        status, message, hint = explained
+        _say_error(args.command, message, hint)
+        return status
 
 
 if __name__ == "__main__":

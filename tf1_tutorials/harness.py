@@ -22,12 +22,14 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from tf1_tutorials import bands
-from tf1_tutorials.run_command import run_in_subprocess
+from tf1_tutorials import bands, results
+from tf1_tutorials.errors import FileProblem, UsageError, check_writable_dir
+from tf1_tutorials.run_command import SEED_RANGE, run_in_subprocess
 
 RUN_FIELDS = ("seed", "test_accuracy", "test_images", "diverged", "steps", "train_seconds")
 OPTIONAL_RUN_FIELDS = ("top_prediction_share", "wall_seconds", "cpu_seconds", "load_average")
 CURVE_POINTS = 200
+MAX_SEEDS = 10000  # far more runs than any measurement needs
 
 
 def thin(curve: list, points: int) -> list:
@@ -47,7 +49,10 @@ def run_entry(
     The run reads its data from the reader's per-user directory (``TF1_TUTORIALS_DATA_DIR``).
     ``onednn`` sets ``TF_ENABLE_ONEDNN_OPTS`` for the run (None: the environment's, else ours).
     """
-    logdir = workdir / f"{item.key}-seed{seed}"
+    logdir, number = workdir / f"{item.key}-seed{seed}", 1
+    while results.holds_a_run(logdir):  # a --workdir used before: its runs are left alone
+        number += 1
+        logdir = workdir / f"{item.key}-seed{seed}-{number}"
     extra = ("--threads", str(threads)) if threads else ()
     env = {"TF_ENABLE_ONEDNN_OPTS": onednn} if onednn is not None else {}
     started, cpu_before = time.perf_counter(), _children_cpu_seconds()
@@ -150,17 +155,69 @@ def record_runs(
 
 def parse_seeds(text: str) -> list[int]:
     """``"1-10"`` or ``"1,2,5"`` -> a list of seeds."""
-    seeds: list[int] = []
+    spans = []
     try:
         for part in text.split(","):
             first, _, last = part.partition("-")
-            seeds += range(int(first), int(last or first) + 1)
+            spans.append((int(first), int(last or first)))
     except ValueError:
         message = f"--seeds: expected e.g. 1-10 or 1,2,5, got {text!r}"
         raise argparse.ArgumentTypeError(message) from None
+    if not all(first in SEED_RANGE and last in SEED_RANGE for first, last in spans):
+        raise argparse.ArgumentTypeError(f"--seeds: each must be 0 to {2**32 - 1}, got {text!r}")
+    if sum(max(0, last - first + 1) for first, last in spans) > MAX_SEEDS:
+        raise argparse.ArgumentTypeError(f"--seeds: {text!r} names more than {MAX_SEEDS:,} seeds")
+    seeds = [seed for first, last in spans for seed in range(first, last + 1)]
     if not seeds:
         raise argparse.ArgumentTypeError(f"--seeds: {text!r} names no seed")
     return seeds
+
+
+# A measured run's fields the report and the bands read, and the types they must have.
+CHECKED_RUN_FIELDS = {"seed": int, "test_accuracy": (int, float), "test_images": int}
+
+
+def read_measurements(path: Path) -> dict:
+    """The measurements file ``path`` ({} when it does not exist), checked field by field:
+    FileProblem naming the file and the first field that is missing or of the wrong type."""
+    if path.exists() and not path.is_file():
+        raise FileProblem(f"{path}: is a directory, not a measurements file")
+    try:
+        data = bands.load_measurements(path)
+    except json.JSONDecodeError as err:
+        raise FileProblem(
+            f"{path}: not valid JSON ({err.msg}, line {err.lineno} column {err.colno})"
+        ) from None
+    except UnicodeDecodeError:
+        raise FileProblem(f"{path}: not a text file") from None
+    if not isinstance(data, dict):
+        raise FileProblem(f"{path}: must hold an object of entries, holds {type(data).__name__}")
+    for key, entry in data.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("runs"), list):
+            raise FileProblem(f"{path}: entry {key!r}: field 'runs' is missing or not a list")
+        for index, run in enumerate(entry["runs"]):
+            for name, kind in CHECKED_RUN_FIELDS.items():
+                value = run.get(name) if isinstance(run, dict) else None
+                if not isinstance(value, kind) or isinstance(value, bool):
+                    raise FileProblem(
+                        f"{path}: entry {key!r}, runs[{index}].{name}: "
+                        f"{'missing' if value is None else f'{value!r} is not a number'}"
+                    )
+        curve = entry.get("loss_curve", [])
+        if not isinstance(curve, list) or not all(
+            isinstance(point, list) and len(point) == 2 for point in curve
+        ):
+            raise FileProblem(f"{path}: entry {key!r}: 'loss_curve' is not a list of [step, loss]")
+    return data
+
+
+def check_into(path: Path) -> None:
+    """Before any training: the file runs are recorded into is readable, valid and writable."""
+    read_measurements(path)
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise FileProblem(f"--into {path}: the directory {parent} does not exist")
+    check_writable_dir(parent, f"--into {path}: its directory")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -195,6 +252,12 @@ def main(args: argparse.Namespace) -> int:
         message = "name entries or give --all or --short"
         print(f"tf1-tutorials measure: error: {message}", file=sys.stderr)
         return 2
+    if args.jobs < 1:
+        raise UsageError(f"--jobs: must be 1 or more, got {args.jobs}")
+    if not args.check:
+        check_into(args.into)
+    if args.workdir:
+        check_writable_dir(args.workdir, "--workdir")
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="tf1-tutorials-measure-"))
     failures = 0
     for item in items:

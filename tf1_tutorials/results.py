@@ -3,6 +3,10 @@
 It carries everything needed to rerun and judge the run: the variant, its full config, the seed, the
 final test accuracy and how many test images it was measured on, the loss curve, the steps, the wall
 times, whether training diverged, and the software and machine it ran on.
+
+``run.json``, written before training starts, says which run a log directory holds (variant, config,
+seed), so that ``--resume`` continues that run and nothing else, and a new run never writes into
+it. Checkpoints are found by their names in the log directory, wherever it has been moved or copied.
 """
 
 from __future__ import annotations
@@ -11,13 +15,20 @@ import dataclasses
 import datetime
 import json
 import platform
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from tf1_tutorials.errors import write_atomically
+
 RESULT_FILE = "result.json"
+RUN_FILE = "run.json"
+CHECKPOINT_NAME = "model.ckpt"
+CHECKPOINT_STATE = "checkpoint"  # TensorFlow's index of the checkpoints, kept for TensorBoard
+_CHECKPOINT_INDEX = re.compile(re.escape(CHECKPOINT_NAME) + r"-(\d+)\.index")
 
 REQUIRED_FIELDS = (
     "variant",
@@ -106,10 +117,57 @@ def _json_float(value: float) -> float | str:
 
 
 def write(record: dict, logdir: str | Path) -> Path:
+    """``result.json`` in ``logdir``, written whole or not at all."""
     path = Path(logdir) / RESULT_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(record, indent=2) + "\n")
+    write_atomically(path, json.dumps(record, indent=2) + "\n")
     return path
+
+
+def write_run(logdir: Path, variant: str, config, seed: int, deterministic: bool) -> Path:
+    """``run.json``: the run this log directory holds, as its checkpoints were made."""
+    config_dict = dataclasses.asdict(config) if dataclasses.is_dataclass(config) else dict(config)
+    run = {"variant": variant, "config": config_dict, "seed": seed, "deterministic": deterministic}
+    path = Path(logdir) / RUN_FILE
+    write_atomically(path, json.dumps(run, indent=2) + "\n")
+    return path
+
+
+def read_run(logdir: Path) -> dict | None:
+    """The run ``logdir`` holds (from ``run.json``, else from a ``result.json`` written before
+    there were run files); None when it holds neither. ValueError when the file is not JSON."""
+    for name in (RUN_FILE, RESULT_FILE):
+        path = Path(logdir) / name
+        if path.is_file():
+            try:
+                return json.loads(path.read_text())
+            except json.JSONDecodeError as err:
+                raise ValueError(f"{path}: not valid JSON ({err.msg}, line {err.lineno})") from None
+    return None
+
+
+def holds_a_run(logdir: Path) -> bool:
+    """Whether ``logdir`` holds a run's files (its record, result or checkpoints)."""
+    logdir = Path(logdir)
+    if not logdir.is_dir():
+        return False
+    names = (RUN_FILE, RESULT_FILE, CHECKPOINT_STATE)
+    return any((logdir / name).exists() for name in names) or bool(checkpoint_steps(logdir))
+
+
+def checkpoint_steps(logdir: Path) -> list[int]:
+    """The steps of the whole checkpoints in ``logdir`` (index and data both there), oldest
+    first. Found by name, so a moved or copied directory resumes from its own files."""
+    steps = []
+    for path in Path(logdir).glob(f"{CHECKPOINT_NAME}-*.index"):
+        match = _CHECKPOINT_INDEX.fullmatch(path.name)
+        if match and list(path.parent.glob(f"{CHECKPOINT_NAME}-{match[1]}.data-*")):
+            steps.append(int(match[1]))
+    return sorted(steps)
+
+
+def checkpoint_prefix(logdir: Path, step: int) -> Path:
+    return Path(logdir) / f"{CHECKPOINT_NAME}-{step}"
 
 
 def read(path: str | Path) -> dict:

@@ -3,6 +3,12 @@
 ``run_variant`` does the same in-process; ``run_in_subprocess`` runs any variant (graph or Keras)
 in a fresh Python process and returns its parsed result record, so one process can run many variants
 (a process holds TensorFlow in either v1 or v2 mode, never both).
+
+``plan_run`` checks every argument before TensorFlow is imported: the variant and its settings
+(read from the variant's source), the seed, the threads, the data and log directories (a new run
+never writes into one that holds a run; ``--resume`` continues the run ``run.json`` there records,
+with its seed and settings). Errors are raised for ``cli.main`` to report
+(:mod:`tf1_tutorials.errors`).
 """
 
 from __future__ import annotations
@@ -12,14 +18,23 @@ import dataclasses
 import datetime
 import os
 import secrets
-import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from tf1_tutorials import bands, results, variants
-from tf1_tutorials.settings import SettingError, make_config, parse_assignments
+from tf1_tutorials.errors import (
+    ENVIRONMENT,
+    USAGE,
+    FileProblem,
+    MissingFile,
+    UsageError,
+    UserError,
+    check_writable_dir,
+)
+from tf1_tutorials.settings import check_batch_size, make_config, parse_assignments, static_variant
 
 # The committed report, where the package runs from its repository (else: how to write one).
 REPORT = Path(__file__).resolve().parent.parent / "report" / "REPORT.md"
@@ -96,15 +111,161 @@ def overrides_from_args(args: argparse.Namespace) -> dict:
     return overrides
 
 
-def default_logdir(variant: str, resume: bool) -> Path:
-    runs = Path("runs")
-    if resume:
-        candidates = sorted(runs.glob(f"{variant}-*"))
-        if not candidates:
-            raise SettingError(f"--resume: no --logdir given and no {runs}/{variant}-* to continue")
-        return candidates[-1]
+RUN_PROG = "tf1-tutorials run"
+SEED_RANGE = range(2**32)  # what TensorFlow and NumPy accept as a seed
+# Settings a resumed run may change: how long it trains and what it prints, not what it trains.
+RESUMABLE_SETTINGS = ("steps", "epochs", "eval_batch_size", "log_every_steps", "log_every_epochs")
+
+
+@dataclass
+class Plan:
+    """A run whose every argument has been checked (no TensorFlow imported yet)."""
+
+    variant: variants.Variant
+    kind: str
+    dataset: str | None
+    overrides: dict
+    seed: int
+    logdir: Path
+    resume: bool
+
+
+def _fresh_logdir(variant: str) -> Path:
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-    return runs / f"{variant}-{stamp}"
+    logdir, number = Path("runs") / f"{variant}-{stamp}", 1
+    while logdir.exists():
+        number += 1
+        logdir = Path("runs") / f"{variant}-{stamp}-{number}"
+    return logdir
+
+
+def default_logdir(variant: str, resume: bool) -> Path:
+    """A fresh ``runs/<variant>-<timestamp>``; with ``resume``, the newest one with a checkpoint."""
+    if not resume:
+        return _fresh_logdir(variant)
+    runs = Path("runs")
+    candidates = [
+        path for path in sorted(runs.glob(f"{variant}-*")) if results.checkpoint_steps(path)
+    ]
+    if not candidates:
+        raise MissingFile(
+            f"--resume: no --logdir given and no {runs}/{variant}-* holds a checkpoint to continue"
+        )
+    return candidates[-1]
+
+
+def _step_flag(config) -> str:
+    return "--steps" if hasattr(config, "steps") else "--epochs"
+
+
+def _resume_settings(name: str, static, overrides: dict, logdir: Path, seed: int | None):
+    """The overrides and seed of the run ``logdir`` holds, with ``overrides`` on top; UsageError
+    naming the first difference a resumed run cannot have."""
+    try:
+        recorded = results.read_run(logdir)
+    except ValueError as err:
+        raise FileProblem(f"--resume: {err}") from None
+    if recorded is None:  # checkpoints written before run files existed: TensorFlow checks them
+        return overrides, seed
+    if recorded.get("variant") != name:
+        raise UsageError(
+            f"--resume: {logdir} holds a {recorded.get('variant')} run, not {name}",
+            hint=f"tf1-tutorials run {recorded.get('variant')} --resume --logdir {logdir}",
+        )
+    fields = {f.name for f in dataclasses.fields(static.config_class)}
+    base = {
+        key: tuple(value) if isinstance(value, list) else value
+        for key, value in recorded.get("config", {}).items()
+        if key in fields
+    }
+    asked = make_config(static.config_class, overrides, name)
+    merged = make_config(static.config_class, {**base, **overrides}, name)
+    for key, value in base.items():
+        if key not in RESUMABLE_SETTINGS and key in overrides and getattr(asked, key) != value:
+            raise UsageError(
+                f"--resume: {key} {getattr(asked, key)!r} differs from the run's {value!r} "
+                f"in {logdir}; a resumed run keeps its settings"
+            )
+    recorded_seed = recorded.get("seed")
+    if seed is not None and recorded_seed is not None and seed != recorded_seed:
+        raise UsageError(f"--resume: --seed {seed} differs from the run's seed {recorded_seed}")
+    return {key: getattr(merged, key) for key in fields}, recorded_seed if seed is None else seed
+
+
+def _check_resume_steps(config, logdir: Path) -> None:
+    steps = results.checkpoint_steps(logdir)
+    if not steps:
+        raise MissingFile(f"--resume: no checkpoint in {logdir}")
+    total = total_steps(config)
+    if steps[-1] > total:
+        raise UsageError(
+            f"{_step_flag(config)}: {total} steps is fewer than the {steps[-1]} the checkpoint in "
+            f"{logdir} has trained",
+            hint=f"ask for at least {steps[-1]} steps, or none to continue to the run's own total",
+        )
+
+
+def total_steps(config) -> int:
+    """Training steps a config asks for (as ``variants.graph.total_steps``, without TensorFlow)."""
+    if hasattr(config, "steps"):
+        return config.steps
+    return config.epochs * config.batches_per_epoch
+
+
+def plan_run(
+    name: str,
+    overrides: dict,
+    *,
+    seed: int | None,
+    data_dir,
+    logdir,
+    resume: bool,
+    checkpoint_every: int,
+    threads: int,
+    summaries: str = "light",
+) -> Plan:
+    """Check every argument of a run before TensorFlow is imported or anything is written but an
+    (empty) log directory; SettingError/UsageError or FileProblem naming the first bad one."""
+    try:
+        variant = variants.get(name)
+    except ValueError as err:
+        raise UsageError(str(err), hint="`tf1-tutorials list` shows them") from None
+    static = static_variant(variant.module)
+    config = make_config(static.config_class, overrides, name)
+    if resume and static.kind == "keras":
+        raise UsageError(f"--resume: {name} is a Keras variant and keeps no checkpoints")
+    if summaries != "light" and static.kind != "graph":
+        raise UsageError(f"--summaries {summaries}: graph variants only, not {name}")
+    if seed is not None and seed not in SEED_RANGE:
+        raise UsageError(f"--seed: must be 0 to {2**32 - 1}, got {seed}")
+    if threads < 0:
+        raise UsageError(f"--threads: must be 0 (all cores) or more, got {threads}")
+    if checkpoint_every < 0:
+        raise UsageError(
+            f"--checkpoint-every: must be 0 (only at the end) or more, got {checkpoint_every}"
+        )
+    if data_dir is not None and Path(data_dir).exists() and not Path(data_dir).is_dir():
+        raise FileProblem(f"--data-dir {data_dir}: is a file, not a directory")
+    logdir = Path(logdir) if logdir is not None else default_logdir(name, resume)
+    if resume:
+        if logdir.exists() and not logdir.is_dir():
+            raise FileProblem(f"--logdir {logdir}: is a file, not a directory")
+        overrides, seed = _resume_settings(name, static, overrides, logdir, seed)
+        config = make_config(static.config_class, overrides, name)
+        _check_resume_steps(config, logdir)
+    elif results.holds_a_run(logdir):
+        held = results.read_run(logdir) if (logdir / results.RUN_FILE).is_file() else None
+        what = f"a {held['variant']} run" if held and "variant" in held else "another run's files"
+        raise FileProblem(
+            f"--logdir {logdir}: already holds {what}; a new run does not write over it",
+            hint="give another --logdir, or --resume to continue that run",
+        )
+    dataset = getattr(config, "dataset", static.dataset)
+    check_batch_size(config, dataset, static.kind)
+    check_writable_dir(logdir, "--logdir")
+    if seed is None:
+        seed = secrets.randbelow(2**31)
+    return Plan(variant, static.kind, dataset, overrides, seed, logdir, resume)
 
 
 def run_variant(
@@ -124,15 +285,23 @@ def run_variant(
 ) -> tuple[dict, Path]:
     """Run variant ``name`` in this process; return its result record and the result file."""
     started = time.perf_counter()
-    variant = variants.get(name)
-    module = variant.load()
-    config = make_config(module.Config, overrides or {}, name)
-    if seed is None:
-        seed = secrets.randbelow(2**31)
-    logdir = Path(logdir) if logdir is not None else default_logdir(name, resume)
-    dataset = getattr(config, "dataset", getattr(module, "DATASET", None))
+    plan = plan_run(
+        name,
+        overrides or {},
+        seed=seed,
+        data_dir=data_dir,
+        logdir=logdir,
+        resume=resume,
+        checkpoint_every=checkpoint_every,
+        threads=threads,
+        summaries=summaries,
+    )
+    module = plan.variant.load()
+    config = make_config(module.Config, plan.overrides, name)
+    seed, logdir, dataset = plan.seed, plan.logdir, plan.dataset
 
     if module.KIND == "basics":
+        results.write_run(logdir, name, config, seed, deterministic)
         outcome = module.run(config, say=say)
     else:
         if data_dir is None:
@@ -140,6 +309,7 @@ def run_variant(
 
             data_dir = default_data_dir(dataset)
         data = module.read_data(config, data_dir, seed)
+        results.write_run(logdir, name, config, seed, deterministic)
         if module.KIND == "graph":
             from tf1_tutorials.session import RunOptions, train
 
@@ -155,10 +325,6 @@ def run_variant(
             )
             outcome = train(module, config, data, options, say=say)
         else:
-            if resume:
-                raise SettingError(f"--resume: {name} is a Keras variant and keeps no checkpoints")
-            if summaries != "light":
-                raise SettingError(f"--summaries {summaries}: graph variants only, not {name}")
             outcome = module.train(
                 config, data, seed=seed, deterministic=deterministic, logdir=logdir, say=say
             )
@@ -186,27 +352,20 @@ def run_variant(
 
 
 def main(args: argparse.Namespace) -> int:
-    try:
-        run_variant(
-            args.variant,
-            overrides_from_args(args),
-            seed=args.seed,
-            data_dir=args.data_dir,
-            logdir=args.logdir,
-            resume=args.resume,
-            deterministic=args.deterministic,
-            checkpoint_every=args.checkpoint_every,
-            threads=args.threads,
-            progress=args.progress,
-            summaries=args.summaries,
-        )
-    except (SettingError, FileNotFoundError) as err:
-        print(f"tf1-tutorials run: error: {err}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt as err:  # Ctrl-C, or SIGTERM while training (session.Terminated)
-        signum = getattr(err, "signum", signal.SIGINT)
-        print(f"tf1-tutorials run: stopped by {signal.Signals(signum).name}", file=sys.stderr)
-        return 128 + signum
+    """Errors reach ``cli.main``, which turns them into one line and an exit status."""
+    run_variant(
+        args.variant,
+        overrides_from_args(args),
+        seed=args.seed,
+        data_dir=args.data_dir,
+        logdir=args.logdir,
+        resume=args.resume,
+        deterministic=args.deterministic,
+        checkpoint_every=args.checkpoint_every,
+        threads=args.threads,
+        progress=args.progress,
+        summaries=args.summaries,
+    )
     return 0
 
 
@@ -225,7 +384,8 @@ def run_in_subprocess(
     parsed result record. ``settings`` are Config overrides (name -> value); ``env`` adds to (or
     replaces in) this process's environment.
 
-    Raises RuntimeError with the process's output tail if it fails.
+    Raises ChildRunError (a RuntimeError) with the run's own error line when it refused or
+    failed on a user error, RuntimeError with the process's output tail if it failed otherwise.
     """
     command = [sys.executable, "-m", "tf1_tutorials.cli", "run", variant, "--logdir", str(logdir)]
     for name, value in (settings or {}).items():
@@ -238,6 +398,9 @@ def run_in_subprocess(
     done = subprocess.run(
         command, capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})}
     )
+    said = [line for line in done.stderr.splitlines() if line.startswith(f"{RUN_PROG}: ")]
+    if done.returncode in (ENVIRONMENT, USAGE) and said:  # a user error, said in one line
+        raise ChildRunError(variant, logdir, done.returncode, said)
     if done.returncode != 0:
         raise RuntimeError(
             f"{' '.join(command)} exited with {done.returncode}:\n{done.stdout[-2000:]}"
@@ -246,6 +409,16 @@ def run_in_subprocess(
     record = results.read(logdir)
     record["stdout"] = done.stdout
     return record
+
+
+class ChildRunError(UserError, RuntimeError):
+    """A run in a fresh process ended on a user error; its own error (and hint) lines say which."""
+
+    def __init__(self, variant: str, logdir, status: int, lines: list[str]):
+        said = [line.removeprefix(f"{RUN_PROG}: ") for line in lines]
+        message = f"{variant} run in {logdir}: " + said[0].removeprefix("error: ")
+        super().__init__(message, hint=said[1].removeprefix("hint: ") if len(said) > 1 else None)
+        self.exit_status = status
 
 
 def _as_setting(value) -> str:

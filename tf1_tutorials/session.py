@@ -8,6 +8,12 @@ bias and the first input images of the batch, about 50 times a run), saves check
 with a v1 ``Saver`` (``resume=True`` continues from the last one to the same total steps), stops on
 a non-finite loss (``diverged``), and evaluates the test set.
 
+Checkpoints are found by name in the log directory (a moved or copied run resumes from its own
+files) and written whole or not at all: each is saved into a staging folder inside the log
+directory and renamed into place only once complete, so a full disk leaves no partial checkpoint
+and the previous one still loads. Before training starts the log directory must have room for three
+checkpoints of the model (a new one is written before the oldest of the two kept is removed).
+
 Ctrl-C (SIGINT) or SIGTERM during training saves a checkpoint at the step reached and raises
 KeyboardInterrupt (``Terminated``, a KeyboardInterrupt, for SIGTERM), so ``resume=True`` continues
 from there. Both are taken between steps, never in the middle of a step, a summary or a checkpoint
@@ -22,6 +28,7 @@ import contextlib
 import math
 import os
 import secrets
+import shutil
 import signal
 import sys
 import threading
@@ -31,12 +38,14 @@ from pathlib import Path
 
 import numpy as np
 
-from tf1_tutorials.results import Outcome
+from tf1_tutorials import results
+from tf1_tutorials.errors import FileProblem, UsageError, check_free_space, write_atomically
+from tf1_tutorials.results import CHECKPOINT_NAME, Outcome
 from tf1_tutorials.tf import load_v1, seed_everything, session_config
 
 tf = load_v1()
 
-CHECKPOINT_NAME = "model.ckpt"
+CHECKPOINTS_KEPT = 2
 CURVE_POINTS = 500  # about this many points on the loss curve and in TensorBoard
 SUMMARY_LEVELS = ("light", "full")
 FULL_SUMMARY_EVERY = 10  # recorded points: histograms and images at about 50 of the 500
@@ -169,6 +178,69 @@ def _progress_bar(options: RunOptions, initial: int, total: int):
     return tqdm(total=total, initial=initial, unit="step", dynamic_ncols=True)
 
 
+class Checkpoints:
+    """Whole checkpoints in ``logdir``: each saved into a staging folder there, then renamed into
+    place (index last); the newest CHECKPOINTS_KEPT are kept, listed with paths relative to the
+    log directory in TensorFlow's ``checkpoint`` file."""
+
+    def __init__(self, saver, logdir: Path):
+        self.saver = saver
+        self.logdir = logdir
+
+    def save(self, sess, step: int) -> None:
+        staging = self.logdir / f".saving-{os.getpid()}-{secrets.token_hex(4)}"
+        try:
+            staging.mkdir()
+            self.saver.save(
+                sess, str(staging / CHECKPOINT_NAME), global_step=step, write_state=False
+            )
+            files = sorted(staging.iterdir(), key=lambda path: path.suffix == ".index")
+            for path in files:  # the index last: a checkpoint counts only once it is there
+                os.replace(path, self.logdir / path.name)
+            steps = results.checkpoint_steps(self.logdir)
+            kept, dropped = steps[-CHECKPOINTS_KEPT:], steps[:-CHECKPOINTS_KEPT]
+            state = [f'model_checkpoint_path: "{CHECKPOINT_NAME}-{kept[-1]}"']
+            state += [f'all_model_checkpoint_paths: "{CHECKPOINT_NAME}-{s}"' for s in kept]
+            write_atomically(self.logdir / results.CHECKPOINT_STATE, "\n".join(state) + "\n")
+        except (OSError, tf.errors.OpError) as err:
+            previous = results.checkpoint_steps(self.logdir)
+            kept_note = f"; the checkpoint at step {previous[-1]} is intact" if previous else ""
+            reason = err.strerror if isinstance(err, OSError) else err.message.splitlines()[0]
+            raise FileProblem(
+                f"--logdir {self.logdir}: the checkpoint at step {step} could not be saved "
+                f"({reason}){kept_note}"
+            ) from err
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        for old in dropped:
+            for path in self.logdir.glob(f"{CHECKPOINT_NAME}-{old}.*"):
+                path.unlink(missing_ok=True)
+
+    def restore_latest(self, sess, variant: str) -> Path:
+        steps = results.checkpoint_steps(self.logdir)
+        if not steps:
+            raise FileNotFoundError(f"--resume: no checkpoint in {self.logdir}")
+        prefix = results.checkpoint_prefix(self.logdir, steps[-1])
+        try:
+            self.saver.restore(sess, str(prefix))
+        except (tf.errors.NotFoundError, tf.errors.InvalidArgumentError) as err:
+            raise UsageError(
+                f"--resume: {prefix} is not a checkpoint of this {variant} graph "
+                f"({err.message.splitlines()[0]})"
+            ) from None
+        except tf.errors.OpError as err:
+            raise FileProblem(
+                f"--resume: {prefix} cannot be read ({err.message.splitlines()[0]})"
+            ) from None
+        return prefix
+
+
+def checkpoint_bytes(graph) -> int:
+    """The size of a checkpoint of ``graph``: every variable (optimizer slots too), in bytes."""
+    with graph.as_default():
+        return sum(v.shape.num_elements() * v.dtype.size for v in tf.global_variables())
+
+
 def train(module, config, data, options: RunOptions, say=print) -> Outcome:
     """Build ``module``'s graph for ``config``, train on ``data.train``, test on ``data.test``."""
     from tf1_tutorials.variants.graph import parameter_count, total_steps
@@ -191,9 +263,12 @@ def train(module, config, data, options: RunOptions, say=print) -> Outcome:
         if options.summaries not in SUMMARY_LEVELS:
             raise ValueError(f"summaries: {options.summaries!r} is not one of {SUMMARY_LEVELS}")
         full_summary = _full_summary(model) if options.summaries == "full" else None
-        saver = tf.train.Saver(max_to_keep=2)
+        saver = tf.train.Saver(max_to_keep=None)  # Checkpoints keeps the newest two
         init = tf.global_variables_initializer()
     graph.finalize()
+    # Room for a new checkpoint while the newest two are kept, and a little for the events.
+    check_free_space(logdir, (CHECKPOINTS_KEPT + 1) * checkpoint_bytes(graph) + 2**20, "--logdir")
+    checkpoints = Checkpoints(saver, logdir)
 
     sess = tf.Session(
         graph=graph, config=session_config(options.intra_op_threads, options.inter_op_threads)
@@ -205,10 +280,7 @@ def train(module, config, data, options: RunOptions, say=print) -> Outcome:
     )
     start_step = 0
     if options.resume:
-        checkpoint = tf.train.latest_checkpoint(str(logdir))
-        if checkpoint is None:
-            raise FileNotFoundError(f"--resume: no checkpoint in {logdir}")
-        saver.restore(sess, checkpoint)
+        checkpoint = checkpoints.restore_latest(sess, module.__name__.rpartition(".")[2])
         start_step = int(sess.run(model.global_step))
         say(f"resumed from {checkpoint} at step {start_step} of {total}")
     else:
@@ -256,12 +328,12 @@ def train(module, config, data, options: RunOptions, say=print) -> Outcome:
                     if (epoch - 1) % log_every_epochs == 0:
                         write(f"Epoch: {epoch:04d} cost= {loss:.9f}")
                 if options.checkpoint_every and step % options.checkpoint_every == 0:
-                    saver.save(sess, str(logdir / CHECKPOINT_NAME), global_step=step)
+                    checkpoints.save(sess, step)
         except KeyboardInterrupt as err:
             # A second Ctrl-C may have come between a step and the count of it: the graph's
             # counter says which step the variables are at.
             step = int(sess.run(model.global_step))
-            saver.save(sess, str(logdir / CHECKPOINT_NAME), global_step=step)
+            checkpoints.save(sess, step)
             how = "stopped by SIGTERM" if isinstance(err, Terminated) else "interrupted"
             say(f"{how} at step {step}; checkpoint saved in {logdir} (--resume continues)")
             raise
@@ -269,7 +341,7 @@ def train(module, config, data, options: RunOptions, say=print) -> Outcome:
             if bar is not None:
                 bar.close()
         train_seconds = time.perf_counter() - started
-        saver.save(sess, str(logdir / CHECKPOINT_NAME), global_step=step)
+        checkpoints.save(sess, step)
     say(f"training time: {train_seconds:.1f} s")
 
     test_accuracy, top_share = evaluate(sess, model, test_batches, config.eval_batch_size)

@@ -1,12 +1,36 @@
-"""A variant's ``Config`` with command-line overrides applied (no TensorFlow here)."""
+"""A variant's ``Config`` with command-line overrides applied, checked (no TensorFlow here).
+
+``static_config_class(variant)`` reads a variant's ``Config`` from its source without importing the
+module (which imports TensorFlow), so a bad setting is refused in a fraction of a second.
+"""
 
 from __future__ import annotations
 
+import ast
 import dataclasses
+import importlib.util
+import math
+
+from tf1_tutorials.errors import UsageError
+
+# Training images each data set gives a variant: MNIST keeps 5,000 of its 60,000 for validation,
+# except in the Keras variants, which train on all of them.
+TRAINING_IMAGES = {
+    ("mnist", "graph"): 55000,
+    ("mnist", "keras"): 60000,
+    ("cifar10", "graph"): 50000,
+}
+TRAINING_IMAGES[("cifar10", "keras")] = 50000
+DATASETS = ("mnist", "cifar10")
+# The optimizers Keras knows by name (keras_sequential's ``optimizer``), in any case.
+KERAS_OPTIMIZERS = ("sgd", "adam", "adamax", "adagrad", "adadelta", "rmsprop", "nadam", "ftrl")
+POSITIVE_COUNTS = ("steps", "epochs", "batches_per_epoch", "batch_size", "eval_batch_size")
+# Counts where 0 means "none" or "all": steps_per_epoch 0 is every batch, log_every_* 0 is silence.
+COUNTS = ("steps_per_epoch", "shuffle_buffer", "log_every_steps", "log_every_epochs")
 
 
-class SettingError(ValueError):
-    """An override that names no setting of the variant, or a value of the wrong type."""
+class SettingError(UsageError):
+    """An override that names no setting of the variant, or a value of the wrong type or range."""
 
 
 def _convert(name: str, value, default):
@@ -32,8 +56,8 @@ def _convert(name: str, value, default):
 def make_config(config_class, overrides: dict, variant: str = ""):
     """``config_class()`` with ``overrides`` (name -> value, strings converted to the field's type).
 
-    Raises :class:`SettingError` naming the setting when the variant has no such setting or the
-    value does not convert, or when a count that must be positive is not.
+    Raises :class:`SettingError` naming the setting when the variant has no such setting, the
+    value does not convert, or it is out of range (see :func:`check_values`).
     """
     defaults = config_class()
     fields = {f.name for f in dataclasses.fields(config_class)}
@@ -46,14 +70,75 @@ def make_config(config_class, overrides: dict, variant: str = ""):
             )
         values[name] = _convert(name, value, getattr(defaults, name))
     config = dataclasses.replace(defaults, **values)
-    for name in ("steps", "epochs", "batches_per_epoch", "batch_size", "eval_batch_size"):
+    check_values(config)
+    return config
+
+
+def check_values(config) -> None:
+    """SettingError naming the first setting whose value no training can use."""
+    for name in POSITIVE_COUNTS:
         value = getattr(config, name, None)
         if value is not None and (not isinstance(value, int) or value <= 0):
             raise SettingError(f"{name}: must be a positive integer, got {value!r}")
+    for name in COUNTS:
+        value = getattr(config, name, None)
+        if value is not None and value < 0:
+            raise SettingError(f"{name}: must be 0 or more, got {value!r}")
+    units = getattr(config, "hidden_units", None)
+    if units is not None and not all(count > 0 for count in units):
+        raise SettingError(f"hidden_units: each layer needs at least one unit, got {units!r}")
     rate = getattr(config, "learning_rate", None)
-    if rate is not None and not rate > 0:
-        raise SettingError(f"learning_rate: must be positive, got {rate!r}")
-    return config
+    if rate is not None and not (math.isfinite(rate) and rate > 0):
+        raise SettingError(f"learning_rate: must be a finite number above 0, got {rate!r}")
+    keep_prob = getattr(config, "keep_prob", None)
+    if keep_prob is not None and not 0 < keep_prob <= 1:
+        raise SettingError(f"keep_prob: must be above 0 and at most 1, got {keep_prob!r}")
+    optimizer = getattr(config, "optimizer", None)
+    if optimizer is not None and optimizer.lower() not in KERAS_OPTIMIZERS:
+        raise SettingError(f"optimizer: {optimizer!r} is not one of {', '.join(KERAS_OPTIMIZERS)}")
+    dataset = getattr(config, "dataset", None)
+    if dataset is not None and dataset not in DATASETS:
+        raise SettingError(f"dataset: {dataset!r} is not one of {', '.join(DATASETS)}")
+
+
+def check_batch_size(config, dataset: str | None, kind: str) -> None:
+    """SettingError when a training batch is larger than the training split it is drawn from."""
+    images = TRAINING_IMAGES.get((dataset, kind))
+    batch_size = getattr(config, "batch_size", None)
+    if images is not None and batch_size is not None and batch_size > images:
+        raise SettingError(
+            f"batch_size: {batch_size} is larger than the {images:,} {dataset} training images"
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class StaticVariant:
+    """What a variant module declares, read from its source: ``KIND``, ``DATASET``, ``Config``."""
+
+    kind: str
+    dataset: str | None
+    config_class: type
+
+
+def static_variant(module_name: str) -> StaticVariant:
+    """``KIND``, ``DATASET`` and the ``Config`` dataclass of ``module_name``, from its source text
+    (the module itself imports TensorFlow). The Config's defaults are literals in every variant."""
+    origin = importlib.util.find_spec(module_name).origin
+    with open(origin) as source:
+        tree = ast.parse(source.read(), origin)
+    constants, config_node = {}, None
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name == "Config":
+            config_node = node
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Name) and target.id in ("KIND", "DATASET"):
+                constants[target.id] = ast.literal_eval(node.value)
+    module = ast.Module(body=[config_node], type_ignores=[])
+    code = compile(module, origin, "exec")  # inherits this module's postponed annotations
+    namespace = {"dataclass": dataclasses.dataclass, "field": dataclasses.field}
+    exec(code, namespace)  # the project's own variant source, its Config class only
+    return StaticVariant(constants["KIND"], constants.get("DATASET"), namespace["Config"])
 
 
 def parse_assignments(pairs: list[str]) -> dict[str, str]:

@@ -11,7 +11,9 @@ A process is either v1 or v2: asking for the other mode after one has been chose
 ``TF_USE_LEGACY_KERAS=1`` is set before TensorFlow is imported so that ``v1.layers`` works (it is
 built on tf-keras; with Keras 3 alone it raises "not available with Keras 3"). TensorFlow's log
 lines and deprecation warnings are quiet unless ``TF1_TUTORIALS_VERBOSE=1`` is set (C++ log
-level 3), except the few lines TensorFlow 2.21 writes at start-up before its logging is set up.
+level 3); the lines TensorFlow 2.21's C++ libraries write at import, before that level applies
+("All log messages before absl::InitializeLog()", oneDNN, CUDA), are held back too (they are shown
+if the import fails). TensorFlow is imported once per process, on first use.
 
 oneDNN's optimised CPU kernels are switched on (``TF_ENABLE_ONEDNN_OPTS=1``) unless the
 environment says otherwise: TensorFlow leaves them off on CPUs without AVX-512 (a 300-step experts
@@ -22,8 +24,11 @@ the steady state). Runs stay bit-identical under op determinism; the measured ba
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
+import sys
+import tempfile
 import warnings
 
 import numpy as np
@@ -39,10 +44,37 @@ _mode: str | None = None
 _tf = None
 
 
+@contextlib.contextmanager
+def _start_up_lines_held_back():
+    """File descriptor 2 goes to a temporary file for the block (unless verbose): the C++ start-up
+    lines are written there, not to the terminal; replayed if the block raises."""
+    try:
+        saved = None if _VERBOSE else os.dup(2)
+    except OSError:  # no stderr at all: nothing to hold back
+        saved = None
+    if saved is None:
+        yield
+        return
+    sys.stderr.flush()
+    with tempfile.TemporaryFile() as held:
+        os.dup2(held.fileno(), 2)
+        try:
+            yield
+        except BaseException:
+            os.dup2(saved, 2)
+            held.seek(0)
+            os.write(2, held.read())
+            raise
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
 def _import_tensorflow():
     global _tf
     if _tf is None:
-        import tensorflow
+        with _start_up_lines_held_back():
+            import tensorflow
 
         if not _VERBOSE:
             tensorflow.get_logger().setLevel("ERROR")

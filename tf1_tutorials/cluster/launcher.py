@@ -30,9 +30,12 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tf1_tutorials import variants
 from tf1_tutorials.cluster import task as task_module
 from tf1_tutorials.cluster.spec import ClusterSpecError, TaskSpec, local_cluster
-from tf1_tutorials.settings import SettingError
+from tf1_tutorials.errors import UsageError
+from tf1_tutorials.run_command import SEED_RANGE
+from tf1_tutorials.settings import make_config, static_variant
 
 PS_GRACE_SECONDS = 10.0  # how long the ps tasks get to stop by themselves once the workers are done
 TERMINATE_GRACE_SECONDS = 5.0  # between SIGTERM and SIGKILL
@@ -274,28 +277,41 @@ def launch(
     return logdir
 
 
-def main(args: argparse.Namespace) -> int:
-    if args.cluster_command is None:
-        print(f"{PROG}: error: say `run VARIANT ...` or `task VARIANT ...`", file=sys.stderr)
-        return 2
-    if args.cluster_command == "task":
-        task_module.run_task_and_exit(args, f"{PROG} task")
+def check_arguments(args: argparse.Namespace) -> None:
+    """UsageError naming the first bad argument, before any task starts (no TensorFlow)."""
     try:
         task_module.check_variant(args.variant)
-        task_module.training_overrides(args)
+        overrides = task_module.training_overrides(args)
+        module_name = variants.get(args.variant).module
+        make_config(static_variant(module_name).config_class, overrides, args.variant)
         if args.ps < 1 or args.workers < 1:
             raise ClusterSpecError(
                 f"--ps {args.ps} --workers {args.workers}: a cluster needs at least one of each"
             )
-        if args.timeout <= 0:
-            raise SettingError(f"--timeout: must be positive, got {args.timeout:g}")
-    except (ClusterSpecError, SettingError, ValueError) as err:
-        print(f"{PROG}: error: {err}", file=sys.stderr)
-        return 2
+    except (ClusterSpecError, ValueError) as err:
+        raise UsageError(str(err)) from None
+    if not args.timeout > 0:
+        raise UsageError(f"--timeout: must be positive, got {args.timeout:g}")
+    if args.seed is not None and args.seed not in SEED_RANGE:
+        raise UsageError(f"--seed: must be 0 to {2**32 - 1}, got {args.seed}")
+    if args.threads < 0:
+        raise UsageError(f"--threads: must be 0 (all cores) or more, got {args.threads}")
+    if args.checkpoint_every <= 0:
+        raise UsageError(f"--checkpoint-every: must be positive, got {args.checkpoint_every}")
+    if not args.wait_seconds > 0:
+        raise UsageError(f"--wait-seconds: must be positive, got {args.wait_seconds:g}")
+
+
+def main(args: argparse.Namespace) -> int:
+    if args.cluster_command is None:
+        raise UsageError("say `run VARIANT ...` or `task VARIANT ...`")
+    if args.cluster_command == "task":
+        task_module.run_task_and_exit(args, f"{PROG} task")
+    check_arguments(args)
     previous = signal.signal(signal.SIGTERM, _raise_terminated)
     try:
         launch(args, args.ps, args.workers, args.timeout)
-    except LaunchError as err:
+    except LaunchError as err:  # a task's own output follows the line naming it
         print(f"{PROG}: error: {err}", file=sys.stderr)
         return 1
     except KeyboardInterrupt as err:

@@ -23,3 +23,21 @@ class DataSourceError(OSError):
     directory itself, the local source named by ``TF1_TUTORIALS_DATA``, each mirror) and why
     each one failed.
     """
+
+    def summary(self) -> tuple[str, str | None]:
+        """The message in one line, and its closing advice: the files and directory, and what
+        each source said about the first file (the mirrors' failures by kind of error)."""
+        lines = str(self).splitlines()
+        headline = lines[0].rstrip(":")
+        advice = lines[-1] if len(lines) > 2 and not lines[-1].startswith(" ") else None
+        attempts = []
+        for line in lines[2:]:
+            if not line.startswith("    "):
+                break
+            attempts.append(line.strip())
+        local = [attempt for attempt in attempts if "://" not in attempt.split(": ", 1)[0]]
+        remote = [attempt.split(": ", 2)[1] for attempt in attempts if attempt not in local]
+        if remote:
+            local.append(f"{len(remote)} mirror(s): {', '.join(sorted(set(remote)))}")
+        detail = f" ({'; '.join(local)})" if local else ""
+        return headline + detail, advice
