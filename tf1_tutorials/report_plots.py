@@ -106,5 +106,6 @@ def loss_png(measurements: dict) -> bytes:
     ax.set_yscale("log")
     ax.set_xlabel("step")
     ax.set_ylabel("training loss (one seed)")
-    ax.legend(fontsize=7, ncol=2)
+    if ax.lines:
+        ax.legend(fontsize=7, ncol=2)
     return _png(fig)
