@@ -97,6 +97,11 @@ class Image:
         return Failure(f"{self.tag}: {message}")
 
 
+def copied_line(name: str, source: str, target: str) -> str:
+    """What the reader says when it copies and verifies ``name`` from the local source."""
+    return f"tf1-tutorials: copied {name} from {source} into {target} (verified)"
+
+
 def check_list(image: Image) -> None:
     listed = image.run("list", ["tf1-tutorials", "list", "--names"]).stdout.split()
     if "softmax" not in listed or "experts" not in listed:
@@ -112,7 +117,7 @@ def check_band_entry(image: Image) -> str:
     # The band was measured with this oneDNN setting; a fresh run is made the same way.
     result = image.run(item.key, argv, TF_ENABLE_ONEDNN_OPTS=spread.onednn)
     for name in MNIST_FILES:
-        if f"copied {name} from /datasets/mnist into /data/mnist (verified)" not in result.stderr:
+        if copied_line(name, "/datasets/mnist", "/data/mnist") not in result.stderr:
             raise image.fail(f"the first run did not copy and verify {name} into /data/mnist")
         stored = image.data / "mnist" / name
         if not stored.is_file() or stored.stat().st_uid != USER_ID:
