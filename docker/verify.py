@@ -60,9 +60,11 @@ def prepare_base(engine: Buildah, image: str, cache: Path) -> None:
         return
     print(f"base: {image} cannot be pulled; using a Debian bookworm stand-in cached in {cache}")
     script = ROOT / "docker" / "standin-base.sh"
+    started = time.perf_counter()
     made = subprocess.run(["sh", str(script), image, str(cache)])
     if made.returncode != 0:
         raise Failure(f"docker/standin-base.sh could not make a stand-in for {image}")
+    print(f"base: stand-in ready in {time.perf_counter() - started:.0f} s")
 
 
 class Image:
