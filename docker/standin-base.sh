@@ -26,8 +26,8 @@ ca_bundle=${PIP_CERT:-$(python3 -m pip config get global.cert 2>/dev/null || tru
 key=$(cat "$0" "$ca_bundle" | sha256sum | cut -c1-12)
 rootfs="$cache/python-3.11-slim-bookworm-standin-$key.tar"
 
-if [ "$(buildah inspect --type image \
-    --format '{{index .OCIv1.Config.Labels "tf1-tutorials.stand-in"}}' "$image" 2>/dev/null)" = "$key" ]; then
+label='{{index .OCIv1.Config.Labels "tf1-tutorials.stand-in"}}'
+if [ "$(buildah inspect --type image --format "$label" "$image" 2>/dev/null)" = "$key" ]; then
     exit 0  # already in the store
 fi
 
@@ -51,11 +51,13 @@ if [ ! -f "$rootfs" ]; then
         "$root"/usr/share/doc/* "$root"/usr/share/man/* "$root"/usr/share/locale/*
     tar -C "$root" --numeric-owner --exclude='./dev/*' --exclude='./proc/*' --exclude='./sys/*' \
         -cf "$work/rootfs.tar" .
+    rm -f "$cache"/python-3.11-slim-bookworm-standin-*.tar  # made by an earlier version
     mv "$work/rootfs.tar" "$rootfs"
     rm -rf "$work"
     trap - EXIT
 fi
 
+previous=$(buildah images --quiet "$image" 2>/dev/null || true)
 container=$(buildah from --quiet scratch)
 trap 'buildah rm "$container" >/dev/null 2>&1 || true' EXIT
 tar -C "$(buildah mount "$container")" --numeric-owner -xf "$rootfs"
@@ -64,3 +66,5 @@ buildah config --env LANG=C.UTF-8 --cmd python3 --label "tf1-tutorials.stand-in=
     "$container"
 buildah commit --quiet --rm "$container" "$image" >/dev/null
 trap - EXIT
+# The stand-in this one replaces, unless images built on it still use it.
+[ -z "$previous" ] || buildah rmi "$previous" >/dev/null 2>&1 || true
