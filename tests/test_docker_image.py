@@ -3,7 +3,8 @@
 No Docker engine is needed: the Dockerfile is parsed and linted, its default command is handed to
 the command-line parser the console script runs, and docker/install.sh (the image's only install
 step) runs with a recording stand-in for Python. `make docker-check` runs the real install in a
-fresh venv.
+fresh venv, and `make docker-verify` (docker/verify.py, run by CI after the tests) builds both
+images and runs the tutorials in them; here only what that script relies on is checked.
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from data_support import real_data_root
+
+from tf1_tutorials import bands
+from tf1_tutorials.data import mnist, sources
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCKERFILE = ROOT / "docker" / "Dockerfile"
@@ -315,3 +320,54 @@ def test_tf215_pins_keras2_tensorflow_with_numpy_below_2():
         for line in script.setup_cfg_requirements(ROOT / "setup.cfg", [])
     }
     assert set(overrides) <= cfg_names
+
+
+# --- make docker-verify (docker/verify.py) and CI -------------------------------------------------
+
+
+def load_verify_script():
+    sys.path.insert(0, str(ROOT / "docker"))
+    try:
+        spec = importlib.util.spec_from_file_location("verify", ROOT / "docker" / "verify.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(ROOT / "docker"))
+    return module
+
+
+def test_ci_builds_and_verifies_the_images_after_the_tests():
+    commands = [
+        line.strip()
+        for line in (ROOT / ".ci" / "run").read_text().splitlines()
+        if line.startswith("make")
+    ]
+    assert commands == ["make test", "make docker-verify"]
+    assert "docker/verify.py --image tf1-tutorials" in makefile_recipe("docker-verify")
+
+
+def test_docker_verify_judges_a_short_measured_band_entry():
+    verify = load_verify_script()
+    item = bands.entry(verify.BAND_ENTRY)
+    spread = bands.spread(item.key)
+    assert spread is not None and spread.onednn in ("0", "1")
+    assert bands.is_short(item)  # seconds of training, in each image
+    assert verify.base_image() == only("FROM")
+    assert (ROOT / "tests" / "legacy_scripts" / verify.LEGACY_SCRIPT).is_file()
+
+
+def test_docker_verify_knows_the_readers_copy_and_fetch_lines(tmp_path, capfd):
+    """The lines docker/verify.py looks for are the ones the reader prints: a copy from the local
+    source on the first read, nothing on the next."""
+    verify = load_verify_script()
+    source = real_data_root() / "mnist"
+    spec = next(spec for spec in mnist.FILES if spec.name == mnist.TEST_LABELS)
+    target = tmp_path / "mnist"
+    for expected in (verify.copied_line(spec.name, str(source), str(target)), None):
+        payloads, failures = sources.fetch([spec], target, local_dir=source)
+        assert spec.name in payloads and not failures
+        stderr = capfd.readouterr().err
+        if expected:
+            assert expected in stderr and verify.FETCHED.search(stderr)
+        else:
+            assert not verify.FETCHED.search(stderr), stderr
