@@ -210,3 +210,16 @@ def test_cli_does_not_import_tensorflow():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_syntax_error_is_reported_as_python_reports_it(tmp_path):
+    script = tmp_path / "broken.py"
+    script.write_text('import tensorflow as tf\nx = tf.constant(1\nprint("never")\n')
+    result = run_legacy(str(script))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f'  File "{script}", line 2',
+        "    x = tf.constant(1",
+        "                   ^",
+        "SyntaxError: '(' was never closed",
+    ]

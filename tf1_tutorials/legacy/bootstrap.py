@@ -80,8 +80,8 @@ def run(script: str, args: list[str]) -> int:
     except OSError as err:
         print(f"{PROGRAM}: can't open script {script!r}: {err.strerror}", file=sys.stderr)
         return EXIT_UNSUPPORTED
-    except SyntaxError as err:
-        traceback.print_exception_only(type(err), err)
+    except SyntaxError as err:  # as Python reports it: file, line, the source and a caret
+        sys.stderr.writelines(traceback.format_exception_only(type(err), err))
         return 1
     imports.install(tensorflow_api.create)
     module = main_module(path)
