@@ -223,3 +223,32 @@ def test_syntax_error_is_reported_as_python_reports_it(tmp_path):
         "                   ^",
         "SyntaxError: '(' was never closed",
     ]
+
+
+def test_keras1_convnet_trains_with_the_eras_adadelta_learning_rate(real_data):
+    # tf-keras's Adadelta default (0.001) leaves this model near chance after one short epoch.
+    result = run_legacy("keras1_cnn_adadelta.py", "12000", "1")
+    assert "learning rate 1.0" in result.stdout
+    assert "dim ordering tf" in result.stdout
+    assert accuracy(result) > 0.85
+
+
+def test_keras_optimizers_take_the_eras_defaults_only_in_the_eras_call_forms():
+    result = run_legacy("keras_optimizer_forms.py")
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout)
+    era, tf_keras = "tf1_tutorials.Adadelta", "tf_keras.Adadelta"
+    assert seen["keras.optimizers.Adadelta()"]["class"] == era
+    assert seen["keras.optimizers.Adadelta()"]["learning_rate"] == 1.0
+    assert seen["Adagrad()"]["learning_rate"] == 0.01
+    assert seen["Adagrad()"]["initial_accumulator_value"] == 0.0
+    assert seen["keras.optimizers.Adamax()"]["learning_rate"] == 0.002
+    assert seen["keras.optimizers.Nadam()"]["learning_rate"] == 0.002
+    assert seen["rmsprop(lr=0.0001, decay=1e-6)"]["learning_rate"] == 0.0001
+    assert seen["rmsprop(lr=0.0001, decay=1e-6)"]["decay"] == 1e-6
+    assert seen["SGD(0.1, 0.9)"]["momentum"] == 0.9
+    assert seen["keras.optimizers.sgd(lr=0.05)"]["learning_rate"] == 0.05
+    assert seen["keras.optimizers.Adadelta(learning_rate=0.001)"]["learning_rate"] == 0.001
+    assert seen["tf.keras.optimizers.Adadelta()"]["class"] == tf_keras
+    assert seen["tf.keras.optimizers.Adadelta()"]["learning_rate"] == 0.001
+    assert seen["tf.keras.optimizers.Adagrad()"]["initial_accumulator_value"] == 0.1
