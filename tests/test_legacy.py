@@ -108,8 +108,8 @@ def test_keras_cifar10_load_data_shapes(real_data):
 @pytest.mark.parametrize(
     ("form", "api"),
     [
-        ("attribute", "tf.contrib.learn"),
-        ("import", "tensorflow.contrib.learn"),
+        ("attribute", "tf.contrib.learn.DNNClassifier"),
+        ("import", "tf.contrib.learn.LinearClassifier"),
     ],
 )
 def test_unsupported_api_is_one_line_and_status_2(form, api):
@@ -252,3 +252,28 @@ def test_keras_optimizers_take_the_eras_defaults_only_in_the_eras_call_forms():
     assert seen["tf.keras.optimizers.Adadelta()"]["class"] == tf_keras
     assert seen["tf.keras.optimizers.Adadelta()"]["learning_rate"] == 0.001
     assert seen["tf.keras.optimizers.Adagrad()"]["initial_accumulator_value"] == 0.1
+
+
+def test_contrib_rnn_lstm_stack_with_contrib_learn_load_dataset(real_data):
+    result = run_legacy("rnn_mnist.py", "lstm", "150", cwd=real_data)
+    assert "state is LSTMStateTuple: True" in result.stdout
+    assert accuracy(result) > 0.8
+    assert {path.name for path in (real_data / "MNIST-data").iterdir()} >= MNIST_FILES
+
+
+def test_contrib_rnn_bidirectional_with_contrib_learn_read_data_sets(real_data):
+    result = run_legacy("rnn_mnist.py", "bidirectional", "100", cwd=real_data)
+    assert accuracy(result) > 0.75
+
+
+def test_every_contrib_layers_and_slim_call_of_the_tf1_scripts_builds_and_runs():
+    result = run_legacy("slim_calls.py")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines()[-1] == "failed: []"
+    assert result.stdout.count(" (ran)") == 37
+
+
+def test_slim_batch_norm_with_a_tensor_is_training_and_optimize_loss(real_data):
+    result = run_legacy("slim_batch_norm.py", str(real_data / "train"), "200", cwd=real_data)
+    assert "trained 200 steps" in result.stdout
+    assert accuracy(result) > 0.9
