@@ -24,6 +24,7 @@ MNIST_FILES = {
     "t10k-labels-idx1-ubyte.gz",
 }
 # TensorFlow's native libraries log a few lines at load time, before any setting can quiet them.
+STRICT = ("-m", "tf1_tutorials.legacy", "--strict-devices")
 TENSORFLOW_STARTUP_LOG = re.compile(r"^(WARNING: All log messages before absl|[IWE]\d{4} )")
 
 
@@ -277,3 +278,62 @@ def test_slim_batch_norm_with_a_tensor_is_training_and_optimize_loss(real_data):
     result = run_legacy("slim_batch_norm.py", str(real_data / "train"), "200", cwd=real_data)
     assert "trained 200 steps" in result.stdout
     assert accuracy(result) > 0.9
+
+
+def test_gpu_pins_run_on_the_cpu_with_one_line_saying_so(real_data):
+    result = run_legacy("gpu_pinned_softmax.py", "300", cwd=real_data)
+    assert accuracy(result) > 0.88
+    assert "W is on /device:CPU:0" in result.stdout
+    notes = [line for line in stderr_lines(result) if "ops pinned" in line]
+    assert notes == [
+        "tf1-tutorials legacy: gpu_pinned_softmax.py:15: this machine has no /gpu:0; ops pinned "
+        "to absent devices run on the CPU (soft placement; --strict-devices for TensorFlow 1's "
+        "error)"
+    ]
+
+
+def test_strict_devices_keeps_tensorflow_1s_error(real_data):
+    result = run_legacy("gpu_pinned_softmax.py", "1", cwd=real_data, entry=STRICT)
+    assert result.returncode == 1
+    assert "Cannot assign a device for operation" in result.stderr
+    assert "test accuracy" not in result.stdout
+
+
+def run_check(script: str) -> subprocess.CompletedProcess:
+    return run_legacy(script, entry=("-m", "tf1_tutorials.legacy", "--check"))
+
+
+def test_check_lists_what_the_run_restores_without_running_the_script():
+    result = run_check("keras1_cnn_adadelta.py")
+    assert result.returncode == 0, result.stderr
+    lines = [line.split("/")[-1] for line in result.stdout.splitlines()]
+    assert "keras1_cnn_adadelta.py:9: keras.datasets.mnist: mapped: tf1-tutorials' MNIST reader " \
+        "(no download)" in lines  # fmt: skip
+    assert "keras1_cnn_adadelta.py:55: compile(optimizer='adadelta'): restored: Keras 1.2-2.2's " \
+        "lr=1.0 (tf-keras: 0.001)" in lines  # fmt: skip
+    assert (
+        "keras1_cnn_adadelta.py:58: fit(nb_epoch=): restored: Keras 1's name for epochs=" in lines
+    )
+    assert not any("unsupported" in line for line in lines)
+    assert "test accuracy" not in result.stdout  # not run: no data read, nothing trained
+
+
+def test_check_exits_2_naming_each_unsupported_api_with_its_line(tmp_path):
+    script = tmp_path / "old.py"
+    script.write_text(
+        "import tensorflow as tf\n"
+        "with tf.device('/gpu:0'):\n"
+        "    x = tf.mul(tf.constant(2), 3)\n"
+        "est = tf.contrib.learn.DNNClassifier(hidden_units=[10])\n"
+        "cell = tf.contrib.rnn.BasicLSTMCell(8)\n"
+    )
+    result = run_check(str(script))
+    assert result.returncode == 2
+    assert result.stdout.splitlines() == [
+        f"{script}:2: tf.device('/gpu:0'): emulated: CPU if absent",
+        f"{script}:3: tf.mul: unsupported: it was removed in TensorFlow 1.0 (use tf.multiply)",
+        f"{script}:4: tf.contrib.learn.DNNClassifier: unsupported: of tf.contrib.learn only its "
+        "MNIST data helpers (tf.contrib.learn.datasets) are provided; its Estimators were removed "
+        "with tf.contrib",
+        f"{script}:5: tf.contrib.rnn: mapped: tf.compat.v1.nn.rnn_cell and tf.compat.v1.nn",
+    ]

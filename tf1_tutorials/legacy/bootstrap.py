@@ -72,6 +72,11 @@ def report(err: Exception, script: str, path: str) -> int:
     return EXIT_UNSUPPORTED
 
 
+def install() -> None:
+    """Serve the TF1-era module names (imports.py) in this process."""
+    imports.install(tensorflow_api.create)
+
+
 def run(script: str, args: list[str]) -> int:
     """Run the TF1 script ``script`` with ``args``; its exit status (SystemExit passes through)."""
     path = os.path.abspath(script)
@@ -83,7 +88,7 @@ def run(script: str, args: list[str]) -> int:
     except SyntaxError as err:  # as Python reports it: file, line, the source and a caret
         sys.stderr.writelines(traceback.format_exception_only(type(err), err))
         return 1
-    imports.install(tensorflow_api.create)
+    install()
     module = main_module(path)
     sys.argv[:] = [script, *args]
     sys.path[0] = os.path.dirname(os.path.realpath(path))

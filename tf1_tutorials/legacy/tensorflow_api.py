@@ -3,8 +3,9 @@
 ``import tensorflow as tf`` gives a namespace over ``tf.compat.v1`` with v2 behaviour disabled
 (placeholders, Sessions, ``tf.app``, ``tf.flags``, ``tf.gfile``, ``tf.logging``, ``tf.layers``,
 ``tf.nn.dropout(x, keep_prob)``: TensorFlow 2.21's v1 API still has them all). Added to it:
-``tf.contrib`` (see contrib.py) and ``tf.keras`` as legacy ``keras`` (see keras_api.py). A name the
-v1 API lacks raises ``UnsupportedAPI`` naming it. The real submodules (``tensorflow.compat.v1``,
+``tf.contrib`` (see contrib.py), ``tf.keras`` (see keras_api.py) and ``tf.device`` running pins
+to absent GPUs on the CPU (see devices.py). A name the v1 API lacks raises ``UnsupportedAPI``
+naming it. The real submodules (``tensorflow.compat.v1``,
 ``tensorflow.python...``) stay as they are, so tf-slim and tf-keras keep importing TensorFlow's own
 modules.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 import sys
 
 from tf1_tutorials.legacy import contrib, keras_api
+from tf1_tutorials.legacy.devices import DevicePins
 from tf1_tutorials.legacy.namespace import Namespace
 from tf1_tutorials.tf import load_v1
 
@@ -65,6 +67,8 @@ class TensorFlowModule(Namespace):
             return keras_api.keras_module()
         if name == "compat":  # libraries' ``import tensorflow.compat.v1 as tf``
             return self._real.compat
+        if name == "device":
+            return DevicePins(self._sources[0]).device
         real_submodule = sys.modules.get(f"tensorflow.{name}")
         if real_submodule is not None and not hasattr(self._sources[0], name):
             return real_submodule  # tensorflow.python, tensorflow.core, ...: never wrapped
