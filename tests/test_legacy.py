@@ -6,6 +6,8 @@ that train print ``test accuracy X`` and are held to a threshold fit for their f
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import json
 import re
 import subprocess
@@ -13,6 +15,7 @@ import sys
 import types
 from pathlib import Path
 
+import numpy as np
 import pytest
 from data_support import real_data_root
 
@@ -337,3 +340,66 @@ def test_check_exits_2_naming_each_unsupported_api_with_its_line(tmp_path):
         "with tf.contrib",
         f"{script}:5: tf.contrib.rnn: mapped: tf.compat.v1.nn.rnn_cell and tf.compat.v1.nn",
     ]
+
+
+def test_known_data_urls_are_served_verified_with_the_network_cut(real_data, monkeypatch):
+    closed = "http://127.0.0.1:9"  # the discard port: nothing listens, every connection is refused
+    for proxy in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
+        monkeypatch.setenv(proxy, closed)
+    monkeypatch.delenv("no_proxy", raising=False)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    result = run_legacy("fetch_data_urls.py", str(real_data), cwd=real_data)
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout.splitlines()[-1])
+    root = real_data_root()
+
+    def sums(path: Path) -> dict[str, str]:
+        return dict(reversed(line.split()) for line in path.read_text().splitlines())
+
+    mnist = sums(root / "mnist" / "SHA256SUMS")
+    assert seen["urlretrieve train-labels"]["sha256"] == mnist["train-labels-idx1-ubyte.gz"]
+    assert seen["urlopen t10k-labels"]["sha256"] == mnist["t10k-labels-idx1-ubyte.gz"]
+    assert seen["requests t10k-images"]["sha256"] == mnist["t10k-images-idx3-ubyte.gz"]
+    assert seen["maybe_download train-images"]["sha256"] == mnist["train-images-idx3-ubyte.gz"]
+    test_images = gzip.decompress((root / "mnist" / "t10k-images-idx3-ubyte.gz").read_bytes())
+    assert seen["get_file mnist.npz"] == {
+        "x_train": [60000, 28, 28],
+        "y_train": [60000],
+        "x_test": [10000, 28, 28],
+        "y_test": [10000],
+        "x_test sha256": hashlib.sha256(test_images[16:]).hexdigest(),
+    }
+
+    cifar_dir = root / "cifar10" / "cifar-10-batches-bin"
+    published = sums(root / "cifar10" / "MD5SUMS")
+    binary = seen["urlretrieve cifar-10-binary"]
+    for index in range(1, 6):
+        name = f"data_batch_{index}.bin"
+        assert binary[f"cifar-10-batches-bin/{name}"] == published[name]
+    # A store that holds only the test split's first 1,000 records serves those, labelled so.
+    partial = not (cifar_dir / "test_batch.bin").is_file()
+    test_file = "test_batch_first1000.bin" if partial else "test_batch.bin"
+    assert binary["cifar-10-batches-bin/test_batch.bin"] == published[test_file]
+    assert ("cifar-10-batches-bin/PARTIAL-TEST-SPLIT.txt" in binary) == partial
+
+    def rows_md5(name: str) -> str:
+        records = np.frombuffer((cifar_dir / name).read_bytes(), np.uint8).reshape(-1, 3073)
+        return hashlib.md5(np.ascontiguousarray(records[:, 1:]).tobytes()).hexdigest()
+
+    python = seen["get_file cifar-10-python"]
+    assert python["data_batch_1"] == {
+        "batch_label": "training batch 1 of 5",
+        "labels": 10000,
+        "data md5": rows_md5("data_batch_1.bin"),
+    }
+    test_count = 1000 if partial else 10000
+    assert python["test_batch"] == {
+        "batch_label": "testing batch 1 of 1"
+        + (" (PARTIAL: the first 1000 of 10000 test images)" if partial else ""),
+        "labels": test_count,
+        "data md5": rows_md5(test_file),
+    }
+    assert seen["other url"] == "URLError: ConnectionRefusedError"
+    served = [line for line in result.stderr.splitlines() if "served locally" in line]
+    assert len(served) == 7, served
+    assert sum("PARTIAL test split: 1,000 of 10,000" in line for line in served) == 2 * partial

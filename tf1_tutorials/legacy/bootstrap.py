@@ -19,7 +19,7 @@ import sys
 import traceback
 import types
 
-from tf1_tutorials.legacy import imports, tensorflow_api
+from tf1_tutorials.legacy import imports, tensorflow_api, urls
 from tf1_tutorials.legacy.unsupported import EXIT_UNSUPPORTED, PROGRAM, unsupported_message
 
 
@@ -73,8 +73,9 @@ def report(err: Exception, script: str, path: str) -> int:
 
 
 def install() -> None:
-    """Serve the TF1-era module names (imports.py) in this process."""
+    """Serve the TF1-era module names (imports.py) and data URLs (urls.py) in this process."""
     imports.install(tensorflow_api.create)
+    urls.install()
 
 
 def run(script: str, args: list[str]) -> int:

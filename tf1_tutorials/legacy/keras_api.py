@@ -9,7 +9,8 @@ optimizers work in graph mode. Both get, once a script touches Keras:
   tf1-tutorials' readers (local source, verified files) instead of downloading from Keras's servers;
 - ``Model.fit(nb_epoch=...)``, Keras 1's name for ``epochs``; ``Sequential.predict_classes`` and
   ``predict_proba``, which tf-keras removed; ``K.image_dim_ordering()`` and
-  ``K.set_image_dim_ordering()`` ('tf' is channels_last, 'th' channels_first).
+  ``K.set_image_dim_ordering()`` ('tf' is channels_last, 'th' channels_first); ``get_file``
+  without the published hash check for the data URLs served locally (urls.py).
 
 Standalone ``keras`` (``import keras``, ``from keras.layers import ...``) is the Keras of its era on
 top of that: its ``optimizers`` (keras_optimizers.py) have Keras 1.2-2.2's defaults and ``lr=``,
@@ -24,6 +25,8 @@ import functools
 import importlib
 import types
 import warnings
+
+from tf1_tutorials.legacy import urls
 
 V1_KERAS = "tf_keras.api._v1.keras"
 SHIMS = {
@@ -139,6 +142,8 @@ def _restore_removed_names(keras) -> None:
     if not hasattr(backend, "image_dim_ordering"):
         backend.image_dim_ordering = image_dim_ordering
         backend.set_image_dim_ordering = set_image_dim_ordering
+    if not hasattr(keras.utils.get_file, "__wrapped__"):
+        keras.utils.get_file = urls.keras_get_file(keras.utils.get_file)
     sequential = keras.models.Sequential
     if not hasattr(sequential, "predict_classes"):
         sequential.predict_classes = predict_classes
