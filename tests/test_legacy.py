@@ -329,6 +329,7 @@ def test_check_exits_2_naming_each_unsupported_api_with_its_line(tmp_path):
         "    x = tf.mul(tf.constant(2), 3)\n"
         "est = tf.contrib.learn.DNNClassifier(hidden_units=[10])\n"
         "cell = tf.contrib.rnn.BasicLSTMCell(8)\n"
+        "canned = tf.estimator.DNNClassifier(hidden_units=[10], feature_columns=[])\n"
     )
     result = run_check(str(script))
     assert result.returncode == 2
@@ -339,6 +340,9 @@ def test_check_exits_2_naming_each_unsupported_api_with_its_line(tmp_path):
         "MNIST data helpers (tf.contrib.learn.datasets) are provided; its Estimators were removed "
         "with tf.contrib",
         f"{script}:5: tf.contrib.rnn: mapped: tf.compat.v1.nn.rnn_cell and tf.compat.v1.nn",
+        f"{script}:6: tf.estimator.DNNClassifier: unsupported: TensorFlow 2.16 removed "
+        "tf.estimator; tf1-tutorials legacy provides its Estimator, EstimatorSpec, ModeKeys, "
+        "RunConfig and inputs.numpy_input_fn, not canned Estimators or the rest",
     ]
 
 
@@ -403,3 +407,20 @@ def test_known_data_urls_are_served_verified_with_the_network_cut(real_data, mon
     served = [line for line in result.stderr.splitlines() if "served locally" in line]
     assert len(served) == 7, served
     assert sum("PARTIAL test split: 1,000 of 10,000" in line for line in served) == 2 * partial
+
+
+def test_estimator_trains_resumes_evaluates_and_predicts(real_data):
+    model_dir = real_data / "model"
+    result = run_legacy("estimator_mnist.py", str(model_dir), "100", cwd=real_data)
+    assert accuracy(result) > 0.85
+    assert "global step after leg 1: 100" in result.stdout
+    assert "global step after leg 2: 200" in result.stdout  # resumed from model_dir
+    assert "Skipping training since max_steps has already saved: 100" in result.stderr
+    assert "evaluated at global step 200" in result.stdout
+    predicted = re.search(r"^predicted (\[.*\]) labels (\[.*\])$", result.stdout, re.MULTILINE)
+    assert predicted, result.stdout
+    hits = sum(a == b for a, b in zip(*map(json.loads, predicted.groups()), strict=True))
+    assert hits >= 7
+    assert (model_dir / "model.ckpt-200.index").is_file()
+    assert list(model_dir.glob("events.out.tfevents.*"))
+    assert list((model_dir / "eval").glob("events.out.tfevents.*"))
