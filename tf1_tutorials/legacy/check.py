@@ -28,6 +28,8 @@ from tf1_tutorials.legacy.unsupported import EXIT_UNSUPPORTED, PROGRAM, LegacyAP
 READER = "tf1-tutorials' MNIST reader"
 # (prefix of the canonical name, kind, what happens); the first matching prefix wins.
 PREFIXES = (
+    ("tf.estimator", "emulated", "TF1's Estimator rebuilt on tf.compat.v1 Sessions"),
+    ("tf.compat.v1.estimator", "emulated", "TF1's Estimator rebuilt on tf.compat.v1 Sessions"),
     ("tf.contrib.slim", "mapped", "tf-slim 1.1 (made to work on current TensorFlow)"),
     ("tf.contrib.layers", "mapped", "tf-slim 1.1's layers (made to work on current TensorFlow)"),
     ("tf.contrib.framework", "mapped", "tf-slim 1.1's arg_scope and variables"),
@@ -94,7 +96,12 @@ class Uses(ast.NodeVisitor):
         self.aliases: dict[str, str] = {}
         self.names: list[tuple[int, str, ast.Call | None]] = []
         self.calls: list[ast.Call] = []
+        self.urls: list[tuple[int, str]] = []
         self.standalone_keras = False
+
+    def visit_Constant(self, node):
+        if isinstance(node.value, str) and node.value.startswith(("http://", "https://")):
+            self.urls.append((node.lineno, node.value))
 
     def visit_Import(self, node):
         for alias in node.names:
@@ -236,6 +243,17 @@ def method_findings(uses: Uses) -> list[Finding]:
     return out
 
 
+def url_findings(uses: Uses) -> list[Finding]:
+    """Canonical MNIST/CIFAR-10 URLs (or the MNIST base URLs files are appended to)."""
+    from tf1_tutorials.legacy import urls
+
+    out = []
+    for line, url in uses.urls:
+        if url in urls.KNOWN or url in urls.MNIST_BASES:
+            out.append(Finding(line, url, "emulated", "served from the verified local data"))
+    return out
+
+
 def name_finding(line: int, name: str) -> Finding | None:
     shown = display(name)
     try:
@@ -258,7 +276,7 @@ def findings(source: str, path: str) -> list[Finding]:
         for finding in [name_finding(line, name), *call_findings(line, name, call)]:
             if finding is not None:
                 found.setdefault(finding.api, finding)
-    for finding in method_findings(uses):
+    for finding in [*method_findings(uses), *url_findings(uses)]:
         found.setdefault(finding.api, finding)
     return sorted(found.values(), key=lambda finding: (finding.line, finding.api))
 
