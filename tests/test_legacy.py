@@ -1,7 +1,7 @@
 """`tf1-tutorials legacy`: unmodified TensorFlow 1.x scripts (tests/legacy_scripts/) run as written.
 
 Each script runs through the legacy runner in a fresh process, as a user would start it; the ones
-that train print ``test accuracy X`` and are held to a threshold fit for their few hundred steps.
+that train print ``test accuracy X`` and are held to a floor fit for their few hundred steps.
 """
 
 from __future__ import annotations
@@ -27,6 +27,9 @@ MNIST_FILES = {
     "t10k-labels-idx1-ubyte.gz",
 }
 # TensorFlow's native libraries log a few lines at load time, before any setting can quiet them.
+# Fixtures of the TF1 families that train and assert an accuracy floor: on TensorFlow 2.21 only (the
+# 2.15 leg of CI runs the legacy runner's other tests, which build and run the same shims).
+TRAINS = pytest.mark.accuracy
 STRICT = ("-m", "tf1_tutorials.legacy", "--strict-devices")
 TENSORFLOW_STARTUP_LOG = re.compile(r"^(WARNING: All log messages before absl|[IWE]\d{4} )")
 
@@ -229,6 +232,7 @@ def test_syntax_error_is_reported_as_python_reports_it(tmp_path):
     ]
 
 
+@TRAINS
 def test_keras1_convnet_trains_with_the_eras_adadelta_learning_rate(real_data):
     # tf-keras's Adadelta default (0.001) leaves this model near chance after one short epoch.
     result = run_legacy("keras1_cnn_adadelta.py", "12000", "1")
@@ -258,16 +262,18 @@ def test_keras_optimizers_take_the_eras_defaults_only_in_the_eras_call_forms():
     assert seen["tf.keras.optimizers.Adagrad()"]["initial_accumulator_value"] == 0.1
 
 
+@TRAINS
 def test_contrib_rnn_lstm_stack_with_contrib_learn_load_dataset(real_data):
-    result = run_legacy("rnn_mnist.py", "lstm", "150", cwd=real_data)
+    result = run_legacy("rnn_mnist.py", "lstm", "100", cwd=real_data)
     assert "state is LSTMStateTuple: True" in result.stdout
     assert accuracy(result) > 0.8
     assert {path.name for path in (real_data / "MNIST-data").iterdir()} >= MNIST_FILES
 
 
+@TRAINS
 def test_contrib_rnn_bidirectional_with_contrib_learn_read_data_sets(real_data):
-    result = run_legacy("rnn_mnist.py", "bidirectional", "100", cwd=real_data)
-    assert accuracy(result) > 0.75
+    result = run_legacy("rnn_mnist.py", "bidirectional", "60", cwd=real_data)
+    assert accuracy(result) > 0.7
 
 
 def test_every_contrib_layers_and_slim_call_of_the_tf1_scripts_builds_and_runs():
@@ -277,12 +283,14 @@ def test_every_contrib_layers_and_slim_call_of_the_tf1_scripts_builds_and_runs()
     assert result.stdout.count(" (ran)") == 37
 
 
+@TRAINS
 def test_slim_batch_norm_with_a_tensor_is_training_and_optimize_loss(real_data):
     result = run_legacy("slim_batch_norm.py", str(real_data / "train"), "200", cwd=real_data)
     assert "trained 200 steps" in result.stdout
     assert accuracy(result) > 0.9
 
 
+@TRAINS
 def test_gpu_pins_run_on_the_cpu_with_one_line_saying_so(real_data):
     result = run_legacy("gpu_pinned_softmax.py", "300", cwd=real_data)
     assert accuracy(result) > 0.88
@@ -409,6 +417,7 @@ def test_known_data_urls_are_served_verified_with_the_network_cut(real_data, mon
     assert sum("PARTIAL test split: 1,000 of 10,000" in line for line in served) == 2 * partial
 
 
+@TRAINS
 def test_estimator_trains_resumes_evaluates_and_predicts(real_data):
     model_dir = real_data / "model"
     result = run_legacy("estimator_mnist.py", str(model_dir), "100", cwd=real_data)
