@@ -23,10 +23,10 @@ from __future__ import annotations
 import functools
 import gzip
 import io
+import os
 import pickle
 import sys
 import tarfile
-import threading
 import time
 import urllib.request
 import urllib.response
@@ -35,6 +35,7 @@ from email.message import Message
 
 import numpy as np
 
+from tf1_tutorials import data as readers
 from tf1_tutorials.legacy.unsupported import PROGRAM
 
 MNIST_BASES = (
@@ -65,7 +66,7 @@ PARTIAL_NOTE = (
     "the full test set.\n"
 )
 
-_serving = threading.local()  # set while the store fetches: its own downloads go to the network
+READERS = os.path.dirname(os.path.abspath(readers.__file__)) + os.sep
 
 
 def _mnist_file(name: str) -> tuple[bytes, str]:
@@ -201,17 +202,24 @@ def _known() -> dict[str, Callable[[], tuple[bytes, str]]]:
 KNOWN = _known()
 
 
+def _fetched_by_the_readers() -> bool:
+    """Whether tf1-tutorials' readers are downloading (for the store, or for the script): their
+    downloads go to the network as they are."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        if frame.f_code.co_filename.startswith(READERS):
+            return True
+        frame = frame.f_back
+    return False
+
+
 def is_known(url: str) -> bool:
-    return not getattr(_serving, "active", False) and url in KNOWN
+    return url in KNOWN and not _fetched_by_the_readers()
 
 
 def served(url: str) -> bytes:
     """The bytes for the known ``url``, with a line on stderr saying where they come from."""
-    _serving.active = True
-    try:
-        data, what = KNOWN[url]()
-    finally:
-        _serving.active = False
+    data, what = KNOWN[url]()
     print(f"{PROGRAM}: {url}: served locally ({what})", file=sys.stderr, flush=True)
     return data
 
