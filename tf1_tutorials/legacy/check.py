@@ -192,16 +192,16 @@ def call_findings(line: int, name: str, call: ast.Call | None) -> list[Finding]:
     keywords = {keyword.arg for keyword in call.keywords}
     out = []
     shown = display(name)
-    if name in ("tensorflow.device",) and call.args:
+    if name == "tensorflow.device" and call.args:
         device = _literal(call.args[0])
         if isinstance(device, str) and any(kind in device.upper() for kind in ("GPU", "TPU")):
             out.append(Finding(line, f"{shown}({device!r})", "emulated", "CPU if absent"))
     head, _, leaf = name.rpartition(".")
     if head == "keras.optimizers" and "learning_rate" not in keywords:
-        if leaf.capitalize() in CHANGED_DEFAULTS or leaf in CHANGED_DEFAULTS:
-            era = CHANGED_DEFAULTS.get(leaf) or CHANGED_DEFAULTS[leaf.capitalize()]
-            if not call.args and "lr" not in keywords or leaf.lower() == "adagrad":
-                out.append(Finding(line, shown, "restored", f"Keras 1.2-2.2's default {era}"))
+        era = CHANGED_DEFAULTS.get(leaf.capitalize() if leaf.islower() else leaf)
+        lr_given = bool(call.args) or "lr" in keywords
+        if era is not None and (not lr_given or leaf.lower() == "adagrad"):
+            out.append(Finding(line, shown, "restored", f"Keras 1.2-2.2's default {era}"))
         if keywords & {"lr", "decay"}:
             given = ", ".join(f"{key}=" for key in sorted(keywords & {"lr", "decay"}))
             out.append(Finding(line, f"{shown}({given})", "restored", "Keras 2.2's arguments"))
