@@ -19,7 +19,7 @@ import sys
 import traceback
 import types
 
-from tf1_tutorials.legacy import imports, tensorflow_api
+from tf1_tutorials.legacy import imports, tensorflow_api, urls
 from tf1_tutorials.legacy.unsupported import EXIT_UNSUPPORTED, PROGRAM, unsupported_message
 
 
@@ -72,6 +72,12 @@ def report(err: Exception, script: str, path: str) -> int:
     return EXIT_UNSUPPORTED
 
 
+def install() -> None:
+    """Serve the TF1-era module names (imports.py) and data URLs (urls.py) in this process."""
+    imports.install(tensorflow_api.create)
+    urls.install()
+
+
 def run(script: str, args: list[str]) -> int:
     """Run the TF1 script ``script`` with ``args``; its exit status (SystemExit passes through)."""
     path = os.path.abspath(script)
@@ -80,10 +86,10 @@ def run(script: str, args: list[str]) -> int:
     except OSError as err:
         print(f"{PROGRAM}: can't open script {script!r}: {err.strerror}", file=sys.stderr)
         return EXIT_UNSUPPORTED
-    except SyntaxError as err:
-        traceback.print_exception_only(type(err), err)
+    except SyntaxError as err:  # as Python reports it: file, line, the source and a caret
+        sys.stderr.writelines(traceback.format_exception_only(type(err), err))
         return 1
-    imports.install(tensorflow_api.create)
+    install()
     module = main_module(path)
     sys.argv[:] = [script, *args]
     sys.path[0] = os.path.dirname(os.path.realpath(path))

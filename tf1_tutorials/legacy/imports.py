@@ -6,7 +6,7 @@
   use, so a script that never imports TensorFlow never pays for it;
 - ``tensorflow.contrib[.*]``: contrib.py (tf-slim), unsupported parts raising UnsupportedModule;
 - ``tensorflow.examples.tutorials.mnist.input_data``: tf1-tutorials' MNIST reader;
-- ``keras[.*]`` and ``tensorflow.keras[.*]``: keras_api.py.
+- ``keras[.*]`` (standalone Keras of its era) and ``tensorflow.keras[.*]``: keras_api.py.
 
 Every other name (``tensorflow.python...``, ``tensorflow.compat.v1``) is left to the normal import
 system, so TensorFlow's own modules are the real ones.
@@ -79,11 +79,15 @@ class LegacyImporter(importlib.abc.MetaPathFinder):
     def _module_for(self, name: str) -> Callable[[], types.ModuleType] | None:
         if name == "tensorflow":
             return self._tensorflow
-        if name == "keras" or name == "tensorflow.keras":
+        if name == "keras":
+            return keras_api.standalone_module
+        if name == "tensorflow.keras":
             return keras_api.keras_module
-        for prefix in ("keras.", "tensorflow.keras."):
-            if name.startswith(prefix):
-                return _existing(keras_api.submodule(name.removeprefix(prefix)))
+        if name.startswith("keras."):
+            keras_api.standalone_module()
+            return _existing(keras_api.submodule(name.removeprefix("keras.")))
+        if name.startswith("tensorflow.keras."):
+            return _existing(keras_api.submodule(name.removeprefix("tensorflow.keras."), False))
         if name == contrib.MODULE_NAME:
             return contrib.module
         if name.startswith(contrib.MODULE_NAME + "."):

@@ -1,29 +1,42 @@
-"""``keras`` for legacy scripts: tf-keras's TF1 API (Keras 2), with Keras 1/2's data helpers.
+"""``keras`` for legacy scripts: tf-keras's TF1 API (Keras 2), with Keras 1/2's names and data.
 
 Keras 3 needs eager TensorFlow and a legacy run is in graph mode, so ``import keras`` and
-``tf.keras`` both give ``tf_keras.api._v1.keras``: the Keras TensorFlow 1.x shipped, whose
-optimizers (``RMSprop(lr=...)``) work in graph mode. On top of it, once a script touches Keras:
+``tf.keras`` both build on ``tf_keras.api._v1.keras``: the Keras TensorFlow 1.x shipped, whose
+optimizers work in graph mode. Both get, once a script touches Keras:
 
 - ``keras.utils.np_utils`` (``to_categorical``, with Keras 1's ``nb_classes``);
 - ``keras.datasets.mnist`` and ``keras.datasets.cifar10``, whose ``load_data()`` reads through
   tf1-tutorials' readers (local source, verified files) instead of downloading from Keras's servers;
-- Keras 1's layer modules (``keras.layers.core``, ``keras.layers.convolutional``, ...) as
-  ``keras.layers``, and ``Model.fit(nb_epoch=...)``, Keras 1's name for ``epochs``.
+- ``Model.fit(nb_epoch=...)``, Keras 1's name for ``epochs``; ``Sequential.predict_classes`` and
+  ``predict_proba``, which tf-keras removed; ``K.image_dim_ordering()`` and
+  ``K.set_image_dim_ordering()`` ('tf' is channels_last, 'th' channels_first); ``get_file``
+  without the published hash check for the data URLs served locally (urls.py).
 
-Everything else is tf-keras's own.
+Standalone ``keras`` (``import keras``, ``from keras.layers import ...``) is the Keras of its era on
+top of that: its ``optimizers`` (keras_optimizers.py) have Keras 1.2-2.2's defaults and ``lr=``,
+``decay=`` and lower-case names, also for strings given to ``compile``; its ``layers``
+(keras_layers.py) take Keras 1's arguments; Keras 1's layer modules (``keras.layers.core``,
+``keras.layers.convolutional``, ...) are ``keras.layers``. ``tf.keras`` stays tf-keras's own.
 """
 
 from __future__ import annotations
 
 import functools
 import importlib
+import types
 import warnings
+
+from tf1_tutorials.legacy import urls
 
 V1_KERAS = "tf_keras.api._v1.keras"
 SHIMS = {
     "utils.np_utils": "tf1_tutorials.legacy.keras_np_utils",
     "datasets.mnist": "tf1_tutorials.legacy.keras_mnist",
     "datasets.cifar10": "tf1_tutorials.legacy.keras_cifar10",
+}
+ERA_MODULES = {
+    "optimizers": "tf1_tutorials.legacy.keras_optimizers",
+    "layers": "tf1_tutorials.legacy.keras_layers",
 }
 KERAS_1_LAYER_MODULES = (
     "advanced_activations",
@@ -51,20 +64,52 @@ def keras_module():
         parent = importlib.import_module(f"{V1_KERAS}.{package}")
         setattr(parent, leaf, importlib.import_module(shim))
     _accept_nb_epoch()
+    _restore_removed_names(keras)
     # Graph-mode fit() reads its own deprecated property on every call; the warning is not about
     # the script.
     warnings.filterwarnings("ignore", message=r"`Model\.state_updates` will be removed")
     return keras
 
 
-def submodule(name: str):
-    """The module legacy ``keras.<name>`` stands for, or None if Keras has no such module."""
+class StandaloneKeras(types.ModuleType):
+    """Standalone ``keras``: ``tf.keras``'s module with the era's ``optimizers`` and ``layers``."""
+
+    def __init__(self, keras):
+        super().__init__("keras", keras.__doc__)
+        self.__dict__.update(
+            _keras=keras, __path__=[], __package__="keras", __version__=keras.__version__
+        )
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        value = submodule(name) if name in ERA_MODULES else getattr(self._keras, name)
+        self.__dict__[name] = value
+        return value
+
+    def __dir__(self):
+        return sorted(set(self.__dict__) | set(dir(self._keras)))
+
+
+@functools.cache
+def standalone_module() -> StandaloneKeras:
+    """``import keras``: from here on, ``compile('adadelta')`` means Keras 2.2's Adadelta."""
+    module = StandaloneKeras(keras_module())
+    _strings_are_era_optimizers()
+    return module
+
+
+def submodule(name: str, standalone: bool = True):
+    """The module ``keras.<name>`` (``tensorflow.keras.<name>`` when not ``standalone``) stands
+    for, or None if Keras has no such module."""
     keras = keras_module()
     if name in SHIMS:
         return importlib.import_module(SHIMS[name])
     package, _, leaf = name.partition(".")
+    if standalone and name in ERA_MODULES:
+        return importlib.import_module(ERA_MODULES[name])
     if package == "layers" and leaf in KERAS_1_LAYER_MODULES:
-        return keras.layers
+        return submodule("layers", standalone) if standalone else keras.layers
     target = f"{V1_KERAS}.{name}"
     try:
         return importlib.import_module(target)
@@ -72,6 +117,66 @@ def submodule(name: str):
         if err.name and target.startswith(err.name):
             return None
         raise
+
+
+def _strings_are_era_optimizers() -> None:
+    from tf_keras.src.engine import training_v1
+
+    from tf1_tutorials.legacy import keras_optimizers
+
+    compile_model = training_v1.Model.compile
+    if getattr(compile_model, "era_optimizers", False):
+        return
+
+    @functools.wraps(compile_model)
+    def compile_with_era_optimizers(self, optimizer="rmsprop", *args, **kwargs):
+        return compile_model(self, keras_optimizers.get(optimizer), *args, **kwargs)
+
+    compile_with_era_optimizers.era_optimizers = True
+    training_v1.Model.compile = compile_with_era_optimizers
+
+
+def _restore_removed_names(keras) -> None:
+    """Keras 1/2 names tf-keras dropped, added where scripts look for them."""
+    backend = keras.backend
+    if not hasattr(backend, "image_dim_ordering"):
+        backend.image_dim_ordering = image_dim_ordering
+        backend.set_image_dim_ordering = set_image_dim_ordering
+    if not hasattr(keras.utils.get_file, "__wrapped__"):
+        keras.utils.get_file = urls.keras_get_file(keras.utils.get_file)
+    sequential = keras.models.Sequential
+    if not hasattr(sequential, "predict_classes"):
+        sequential.predict_classes = predict_classes
+        sequential.predict_proba = predict_proba
+
+
+DIM_ORDERINGS = {"tf": "channels_last", "th": "channels_first"}
+
+
+def image_dim_ordering() -> str:
+    """Keras 1's name for the image data format: 'tf' (channels_last) or 'th' (channels_first)."""
+    from tf_keras import backend
+
+    return "th" if backend.image_data_format() == "channels_first" else "tf"
+
+
+def set_image_dim_ordering(dim_ordering: str) -> None:
+    from tf_keras import backend
+
+    if dim_ordering not in DIM_ORDERINGS:
+        raise ValueError(f"Unknown dim_ordering: {dim_ordering!r} (expected 'tf' or 'th')")
+    backend.set_image_data_format(DIM_ORDERINGS[dim_ordering])
+
+
+def predict_classes(self, x, batch_size=32, verbose=0):
+    """Keras 2.2's ``Sequential.predict_classes``: argmax, or 0/1 for a single output unit."""
+    proba = self.predict(x, batch_size=batch_size, verbose=verbose)
+    return proba.argmax(axis=-1) if proba.shape[-1] > 1 else (proba > 0.5).astype("int32")
+
+
+def predict_proba(self, x, batch_size=32, verbose=0):
+    """Keras 2.2's ``Sequential.predict_proba``: ``predict``."""
+    return self.predict(x, batch_size=batch_size, verbose=verbose)
 
 
 def _accept_nb_epoch() -> None:

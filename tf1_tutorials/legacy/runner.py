@@ -14,12 +14,25 @@ import os
 import subprocess
 import sys
 
+from tf1_tutorials.legacy.devices import STRICT_ENV
 from tf1_tutorials.legacy.unsupported import EXIT_UNSUPPORTED, PROGRAM
 
 BOOTSTRAP = "tf1_tutorials.legacy.bootstrap"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--strict-devices",
+        action="store_true",
+        help="keep tf.device pins to absent GPUs as written and fail as TensorFlow 1 did "
+        "(by default their ops run on the CPU)",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="do not run the script: list each TF1 API it uses that is mapped, emulated, given "
+        "its old default or not supported (exit 2 if any is unsupported)",
+    )
     parser.add_argument("script", help="the TensorFlow 1.x script to run, unmodified")
     parser.add_argument(
         "script_args",
@@ -34,13 +47,16 @@ def command(script: str, script_args: list[str]) -> list[str]:
     return [sys.executable, "-m", BOOTSTRAP, script, *script_args]
 
 
-def run(script: str, script_args: list[str]) -> int:
+def run(script: str, script_args: list[str], strict_devices: bool = False) -> int:
     """Run ``script`` in a fresh process; its exit status (128 + N if signal N ended it)."""
     if not os.path.isfile(script):
         what = "is not a file" if os.path.exists(script) else "no such file"
         print(f"{PROGRAM}: can't open script {script!r}: {what}", file=sys.stderr)
         return EXIT_UNSUPPORTED
-    child = subprocess.Popen(command(script, script_args))
+    env = dict(os.environ)
+    if strict_devices:
+        env[STRICT_ENV] = "1"
+    child = subprocess.Popen(command(script, script_args), env=env)
     try:
         status = child.wait()
     except KeyboardInterrupt:  # the child got the same Ctrl-C: let it finish its own way
@@ -49,4 +65,8 @@ def run(script: str, script_args: list[str]) -> int:
 
 
 def main(args: argparse.Namespace) -> int:
-    return run(args.script, args.script_args)
+    if args.check:
+        from tf1_tutorials.legacy import check
+
+        return check.main(args.script)
+    return run(args.script, args.script_args, args.strict_devices)

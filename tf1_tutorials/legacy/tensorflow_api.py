@@ -3,17 +3,20 @@
 ``import tensorflow as tf`` gives a namespace over ``tf.compat.v1`` with v2 behaviour disabled
 (placeholders, Sessions, ``tf.app``, ``tf.flags``, ``tf.gfile``, ``tf.logging``, ``tf.layers``,
 ``tf.nn.dropout(x, keep_prob)``: TensorFlow 2.21's v1 API still has them all). Added to it:
-``tf.contrib`` (see contrib.py) and ``tf.keras`` as legacy ``keras`` (see keras_api.py). A name the
-v1 API lacks raises ``UnsupportedAPI`` naming it. The real submodules (``tensorflow.compat.v1``,
+``tf.contrib`` (see contrib.py), ``tf.keras`` (see keras_api.py), ``tf.device`` running pins to
+absent GPUs on the CPU (see devices.py) and ``tf.estimator`` (see estimator.py). A name the v1 API
+lacks raises ``UnsupportedAPI`` naming it. The real submodules (``tensorflow.compat.v1``,
 ``tensorflow.python...``) stay as they are, so tf-slim and tf-keras keep importing TensorFlow's own
 modules.
 """
 
 from __future__ import annotations
 
+import functools
 import sys
 
 from tf1_tutorials.legacy import contrib, keras_api
+from tf1_tutorials.legacy.devices import DevicePins
 from tf1_tutorials.legacy.namespace import Namespace
 from tf1_tutorials.tf import load_v1
 
@@ -65,6 +68,10 @@ class TensorFlowModule(Namespace):
             return keras_api.keras_module()
         if name == "compat":  # libraries' ``import tensorflow.compat.v1 as tf``
             return self._real.compat
+        if name == "estimator":
+            return legacy_estimator()
+        if name == "device":
+            return DevicePins(self._sources[0]).device
         real_submodule = sys.modules.get(f"tensorflow.{name}")
         if real_submodule is not None and not hasattr(self._sources[0], name):
             return real_submodule  # tensorflow.python, tensorflow.core, ...: never wrapped
@@ -81,7 +88,19 @@ class TensorFlowModule(Namespace):
         return super().__getattr__(name)
 
 
+@functools.cache
+def legacy_estimator() -> Namespace:
+    """``tf.estimator``, which TensorFlow 2.16 removed: estimator.py's."""
+    from tf1_tutorials.legacy import estimator
+
+    return Namespace(
+        "tensorflow.estimator", "tf.estimator", [estimator.module()], estimator.explain
+    )
+
+
 def create() -> TensorFlowModule:
     """Import TensorFlow in v1 mode and return the ``tensorflow`` module legacy scripts see."""
     v1 = load_v1()
+    if "estimator" not in v1.__dict__:  # ``tf.compat.v1.estimator.inputs.numpy_input_fn``
+        v1.estimator = legacy_estimator()
     return TensorFlowModule(sys.modules["tensorflow"], v1)
