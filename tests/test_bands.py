@@ -169,33 +169,10 @@ def test_every_default_suite_entry_is_measured_with_enough_seeds():
             assert spread.runs >= item.min_seeds, f"{item.key}: {spread.runs} < {item.min_seeds}"
             assert len(set(spread.seeds)) == spread.runs
             assert spread.n >= 3, f"{item.key}: fewer than 3 runs learned; no band to test"
+            assert spread.onednn == "1", f"{item.key}: not measured with oneDNN on, as users run"
 
 
-def test_record_runs_replaces_a_remeasured_seed(tmp_path):
-    path = tmp_path / "m.json"
-    item = bands.entry("softmax-lr0.001-1000")
-
-    def record(seed, acc):
-        return {
-            "seed": seed,
-            "test_accuracy": acc,
-            "test_images": 10000,
-            "diverged": False,
-            "steps": 1000,
-            "train_seconds": 1.0,
-            "versions": {"tensorflow": "2.21.0"},
-            "cpu": "x",
-            "loss_curve": [[i, 1.0 / i] for i in range(1, 1001)],
-        }
-
-    record_runs(item, [record(1, 0.91), record(2, 0.90)], path)
-    stored = record_runs(item, [record(2, 0.92)], path)
-    assert [(r["seed"], r["test_accuracy"]) for r in stored["runs"]] == [(1, 0.91), (2, 0.92)]
-    assert len(stored["loss_curve"]) <= 201
-    assert stored["loss_curve_seed"] == 1
-
-
-def _record(seed, acc, onednn="1"):
+def _record(seed, acc, onednn="1", curve_points=10):
     return {
         "seed": seed,
         "test_accuracy": acc,
@@ -208,8 +185,18 @@ def _record(seed, acc, onednn="1"):
         "load_average": 2.1,
         "versions": {"tensorflow": "2.21.0", "onednn": onednn},
         "cpu": "x",
-        "loss_curve": [[i, float(seed)] for i in range(1, 11)],
+        "loss_curve": [[i, float(seed)] for i in range(1, curve_points + 1)],
     }
+
+
+def test_record_runs_replaces_a_remeasured_seed(tmp_path):
+    path = tmp_path / "m.json"
+    item = bands.entry("softmax-lr0.001-1000")
+    record_runs(item, [_record(1, 0.91, curve_points=1000), _record(2, 0.90)], path)
+    stored = record_runs(item, [_record(2, 0.92)], path)
+    assert [(r["seed"], r["test_accuracy"]) for r in stored["runs"]] == [(1, 0.91), (2, 0.92)]
+    assert len(stored["loss_curve"]) <= 201
+    assert stored["loss_curve_seed"] == 1
 
 
 def test_record_runs_one_at_a_time_keeps_the_lowest_seeds_curve_and_wall_time(tmp_path):
@@ -300,14 +287,14 @@ def test_report_compares_the_other_tensorflow_with_the_bands(tmp_path):
     assert "TensorFlow 2.15" not in report.write_report(tmp_path, ours, {}).read_text()
 
 
-def test_measure_into_another_file_uses_the_bands_onednn_setting(tmp_path, monkeypatch):
+def test_measure_into_another_file_records_there_with_the_default_settings(tmp_path, monkeypatch):
     from tf1_tutorials import harness
 
     item = bands.entry("softmax-lr0.001-1000")
     calls = []
 
-    def fake_run_entry(entry, seed, workdir, threads=0, onednn=None):
-        calls.append((entry.key, seed, onednn))
+    def fake_run_entry(entry, seed, workdir, threads=0):
+        calls.append((entry.key, seed))
         return {
             "seed": seed,
             "test_accuracy": 0.91,
@@ -315,7 +302,7 @@ def test_measure_into_another_file_uses_the_bands_onednn_setting(tmp_path, monke
             "diverged": False,
             "steps": 1000,
             "train_seconds": 1.0,
-            "versions": {"tensorflow": "2.15.1", "onednn": onednn},
+            "versions": {"tensorflow": "2.15.1", "onednn": "1"},
             "cpu": "x",
             "loss_curve": [[1, 1.0]],
         }
@@ -326,8 +313,7 @@ def test_measure_into_another_file_uses_the_bands_onednn_setting(tmp_path, monke
     harness.add_arguments(parser)
     args = parser.parse_args([item.key, "--seeds", "1-2", "--into", str(into)])
     assert harness.main(args) == 0
-    onednn = bands.spread(item.key).onednn
-    assert calls == [(item.key, 1, onednn), (item.key, 2, onednn)]
+    assert calls == [(item.key, 1), (item.key, 2)]
     stored = bands.load_measurements(into)[item.key]
     assert stored["tensorflow"] == "2.15.1" and len(stored["runs"]) == 2
 

@@ -4,8 +4,8 @@
 process, and records the runs in ``bands.MEASUREMENTS_FILE`` (the raw data the bands come from).
 `tf1-tutorials measure --check ENTRY...` runs each entry once and judges it against its band.
 `tf1-tutorials measure --short --seeds 1-3 --into tf1_tutorials/measurements-tf215.json`, run on
-the version matrix's other TensorFlow, records the short entries there for the report to compare;
-such runs use the oneDNN setting of the entry's recorded runs, as a fresh check does.
+the version matrix's other TensorFlow, records the short entries there for the report to compare.
+Every run has the environment's settings, the defaults a user has (oneDNN on).
 """
 
 from __future__ import annotations
@@ -41,20 +41,17 @@ def thin(curve: list, points: int) -> list:
     return [list(item) for item in kept]
 
 
-def run_entry(
-    item: bands.Entry, seed: int, workdir: Path, threads: int = 0, onednn: str | None = None
-) -> dict:
-    """Train ``item`` once with ``seed`` in a fresh process; return its result record.
+def run_entry(item: bands.Entry, seed: int, workdir: Path, threads: int = 0) -> dict:
+    """Train ``item`` once with ``seed`` in a fresh process, with the environment's settings (the
+    defaults a user has: oneDNN on); return its result record.
 
     The run reads its data from the reader's per-user directory (``TF1_TUTORIALS_DATA_DIR``).
-    ``onednn`` sets ``TF_ENABLE_ONEDNN_OPTS`` for the run (None: the environment's, else ours).
     """
     logdir, number = workdir / f"{item.key}-seed{seed}", 1
     while results.holds_a_run(logdir):  # a --workdir used before: its runs are left alone
         number += 1
         logdir = workdir / f"{item.key}-seed{seed}-{number}"
     extra = ("--threads", str(threads)) if threads else ()
-    env = {"TF_ENABLE_ONEDNN_OPTS": onednn} if onednn is not None else {}
     started, cpu_before = time.perf_counter(), _children_cpu_seconds()
     record = run_in_subprocess(
         item.variant,
@@ -62,7 +59,6 @@ def run_entry(
         item.settings,
         seed=seed,
         extra_args=extra,
-        env=env,
     )
     record["wall_seconds"] = round(time.perf_counter() - started, 3)
     # With runs one at a time, the CPU time of this run alone: unlike the wall time, it barely
@@ -78,10 +74,9 @@ def _children_cpu_seconds() -> float:
 
 
 def check_entry(item: bands.Entry, seed: int, workdir: Path) -> tuple[dict, bands.Verdict]:
-    """One fresh run of ``item``, made as its recorded runs were (the same oneDNN setting), and
-    its verdict against the entry's band."""
+    """One fresh run of ``item`` and its verdict against the entry's band."""
     spread = bands.spread(item.key)
-    record = run_entry(item, seed, workdir, onednn=spread.onednn if spread else None)
+    record = run_entry(item, seed, workdir)
     verdict = bands.judge(item, record["test_accuracy"], spread, record.get("top_prediction_share"))
     return record, verdict
 
@@ -92,7 +87,6 @@ def run_seeds(
     workdir: Path,
     jobs: int = 1,
     say=print,
-    onednn: str | None = None,
     into: Path | None = None,
 ) -> list[dict]:
     """Run ``item`` once per seed, ``jobs`` processes at a time (cores // jobs threads each);
@@ -101,7 +95,7 @@ def run_seeds(
     recording = threading.Lock()
 
     def one(seed: int) -> dict:
-        record = run_entry(item, seed, workdir, threads, onednn)
+        record = run_entry(item, seed, workdir, threads)
         if into is not None:
             with recording:
                 record_runs(item, [record], into)
@@ -234,8 +228,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--into",
         type=Path,
         default=bands.MEASUREMENTS_FILE,
-        help="the measurements file to record into (default: the one the bands come from); "
-        "another file's runs use the bands' oneDNN setting",
+        help="the measurements file to record into (default: the one the bands come from)",
     )
 
 
@@ -267,10 +260,7 @@ def main(args: argparse.Namespace) -> int:
             failures += not verdict.in_band
             print(f"{item.key}: {verdict.message}")
         else:
-            other_file = args.into.resolve() != bands.MEASUREMENTS_FILE.resolve()
-            banded = bands.spread(item.key) if other_file else None
-            onednn = banded.onednn if banded else None
-            run_seeds(item, seeds, workdir, args.jobs, onednn=onednn, into=args.into)
+            run_seeds(item, seeds, workdir, args.jobs, into=args.into)
             stored = bands.load_measurements(args.into)[item.key]
             spread = bands.spread(item.key, {item.key: stored})
             print(

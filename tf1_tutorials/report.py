@@ -212,8 +212,10 @@ def matrix_lines(measurements: dict, other: dict) -> list[str]:
         f"## TensorFlow {', '.join(versions)} against {', '.join(ours)}",
         "",
         "The short entries trained again on the version matrix's other TensorFlow "
-        "(`constraints/tf215.txt`, with NumPy 1.26), with the same settings, seeds and oneDNN "
-        "setting as the bands' runs; raw runs in `tf1_tutorials/measurements-tf215.json`. *same "
+        "(`constraints/tf215.txt`, with NumPy 1.26), with the same settings and seeds as the "
+        "bands' runs and the oneDNN setting each file records (on TensorFlow 2.21 the softmax "
+        "and mlp entries give the same accuracy, seed for seed, with it on and off); raw runs in "
+        "`tf1_tutorials/measurements-tf215.json`. *same "
         "seeds* compares each of those runs with our run of the same seed (a run is not "
         "bit-reproducible across versions unless both draw the same random numbers and use the "
         "same kernels); *in band* counts the runs that land in the band above.",
