@@ -164,11 +164,12 @@ def test_every_default_suite_entry_is_measured_with_enough_seeds():
     data = bands.load_measurements()
     for item in bands.ENTRIES:
         spread = bands.spread(item.key, data)
-        if item.ci or spread is not None:
+        if item.ci:  # a full-length entry may be partly measured: the report says so
             assert spread is not None, f"{item.key}: no measured runs in {bands.MEASUREMENTS_FILE}"
             assert spread.runs >= item.seeds_needed, f"{item.key}: {spread.runs} runs"
-            assert len(set(spread.seeds)) == spread.runs
             assert spread.n >= 3, f"{item.key}: fewer than 3 runs learned; no band to test"
+        if spread is not None:
+            assert len(set(spread.seeds)) == spread.runs
             assert spread.onednn == "1", f"{item.key}: not measured with oneDNN on, as users run"
 
 
@@ -356,3 +357,11 @@ def test_seeds_needed_ten_for_ci_entries_three_for_full_length_five_for_the_head
     assert bands.entry("experts-5000").seeds_needed == 10
     assert bands.entry("graph_cnn-15epochs").seeds_needed == 3
     assert bands.entry("experts-20000").seeds_needed == 5
+
+
+def test_a_partly_measured_entry_is_reported_as_partial():
+    item = bands.entry("experts-20000")
+    two = bands.spread(item.key, measured([0.9917, 0.9921], item.key))
+    assert report.verdict_text(item, two).startswith("PARTIAL (2 of 5 seeds measured so far): ")
+    five = bands.spread(item.key, measured([0.9917, 0.9921, 0.992, 0.9915, 0.9925], item.key))
+    assert not report.verdict_text(item, five).startswith("PARTIAL")

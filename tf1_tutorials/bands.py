@@ -416,6 +416,8 @@ def run_lines(item: Entry, accuracy: float, top_prediction_share: float | None =
             f"[{low:.4f}, {high:.4f}] (mean {measured.mean:.4f} ± {BAND_SDS:.2f} sd of "
             f"{measured.n} measured runs)"
         )
+    if not item.ci and measured.runs < item.seeds_needed:
+        where += f"; only {measured.runs} of its {item.seeds_needed} seeds measured so far"
     documented = "" if item.documented is None else f"; documented {item.documented:g}"
     word = "in band" if verdict.in_band else "OUTSIDE the band"
     this = verdict.message if is_collapsed(top_prediction_share) else f"{accuracy:.4f}"

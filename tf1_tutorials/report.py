@@ -78,6 +78,13 @@ def rows(measurements: dict) -> list[Row]:
 def verdict_text(item: bands.Entry, spread: bands.Spread | None) -> str:
     if spread is None:
         return "not measured"
+    if not item.ci and spread.runs < item.seeds_needed:  # a full-length entry still measuring
+        partial = f"PARTIAL ({spread.runs} of {item.seeds_needed} seeds measured so far): "
+        return partial + _verdict_text(item, spread)
+    return _verdict_text(item, spread)
+
+
+def _verdict_text(item: bands.Entry, spread: bands.Spread) -> str:
     if item.exact is not None:
         hits = sum(accuracy == item.exact for accuracy in spread.accuracies)
         word = "reproduces" if hits == spread.n else "FINDING"
