@@ -365,3 +365,36 @@ def test_a_partly_measured_entry_is_reported_as_partial():
     assert report.verdict_text(item, two).startswith("PARTIAL (2 of 5 seeds measured so far): ")
     five = bands.spread(item.key, measured([0.9917, 0.9921, 0.992, 0.9915, 0.9925], item.key))
     assert not report.verdict_text(item, five).startswith("PARTIAL")
+
+
+def test_measure_missing_runs_only_the_seeds_not_yet_recorded_alike(tmp_path, monkeypatch):
+    from importlib import metadata
+
+    from tf1_tutorials import harness
+
+    item = bands.entry("softmax-lr0.001-1000")
+    into = tmp_path / "m.json"
+    tensorflow = metadata.version("tensorflow")
+    stored = {"tensorflow": tensorflow, "onednn": "1", "runs": [{"seed": 1}, {"seed": 3}]}
+    monkeypatch.delenv("TF_ENABLE_ONEDNN_OPTS", raising=False)
+    assert harness.recorded_seeds(stored) == {1, 3}
+    assert harness.recorded_seeds(dict(stored, onednn="0")) == set()
+    assert harness.recorded_seeds(dict(stored, tensorflow="2.15.1")) == set()
+    calls = []
+
+    def fake_run_entry(entry, seed, workdir, threads=0):
+        calls.append(seed)
+        record = _record(seed, 0.91)
+        record["versions"]["tensorflow"] = tensorflow
+        return record
+
+    monkeypatch.setattr(harness, "run_entry", fake_run_entry)
+    record_runs(item, [dict(_record(s, 0.9), versions={"tensorflow": tensorflow, "onednn": "1"})
+                       for s in (1, 3)], into)  # fmt: skip
+    parser = argparse.ArgumentParser()
+    harness.add_arguments(parser)
+    args = [item.key, "--seeds", "1-4", "--into", str(into), "--missing"]
+    assert harness.main(parser.parse_args(args)) == 0
+    assert calls == [2, 4]
+    assert [run["seed"] for run in bands.load_measurements(into)[item.key]["runs"]] == [1, 2, 3, 4]
+    assert harness.main(parser.parse_args(args)) == 0 and calls == [2, 4]  # nothing left to run

@@ -20,6 +20,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from importlib import metadata
 from pathlib import Path
 
 from tf1_tutorials import bands, results
@@ -205,6 +206,21 @@ def read_measurements(path: Path) -> dict:
     return data
 
 
+def recorded_seeds(stored: dict | None) -> set[int]:
+    """The seeds of ``stored`` (one entry's measurements) made as a run here would be: the same
+    TensorFlow (its installed version, read without importing it) and oneDNN setting."""
+    if not stored:
+        return set()
+    try:
+        tensorflow = metadata.version("tensorflow")
+    except metadata.PackageNotFoundError:
+        return set()
+    onednn = os.environ.get("TF_ENABLE_ONEDNN_OPTS", "1")  # tf.py's default
+    if stored.get("tensorflow") != tensorflow or str(stored.get("onednn")) != onednn:
+        return set()
+    return {run["seed"] for run in stored.get("runs", [])}
+
+
 def check_into(path: Path) -> None:
     """Before any training: the file runs are recorded into is readable, valid and writable."""
     read_measurements(path)
@@ -223,6 +239,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seeds", type=parse_seeds, default=parse_seeds("1-10"))
     parser.add_argument("--jobs", type=int, default=1, help="runs at a time")
     parser.add_argument("--check", action="store_true", help="judge one run per entry")
+    parser.add_argument(
+        "--missing",
+        action="store_true",
+        help="skip the seeds --into already holds runs of, made with this TensorFlow and oneDNN "
+        "setting (to continue an interrupted measurement)",
+    )
     parser.add_argument("--workdir", type=Path, help="where runs write (default: a temp dir)")
     parser.add_argument(
         "--into",
@@ -253,8 +275,14 @@ def main(args: argparse.Namespace) -> int:
         check_writable_dir(args.workdir, "--workdir")
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="tf1-tutorials-measure-"))
     failures = 0
+    recorded = bands.load_measurements(args.into) if args.missing else {}
     for item in items:
         seeds = args.seeds[:1] if args.check else args.seeds
+        if args.missing:
+            seeds = [seed for seed in seeds if seed not in recorded_seeds(recorded.get(item.key))]
+            if not seeds:
+                print(f"{item.key}: every seed asked for is recorded")
+                continue
         if args.check:
             _, verdict = check_entry(item, seeds[0], workdir)
             failures += not verdict.in_band
