@@ -417,6 +417,10 @@ def test_cluster_softmax_lands_in_the_single_process_band(tmp_path, private_data
     assert cluster["images_per_global_step"] == 200
     assert record["config"]["batch_size"] == 100 and record["config"]["learning_rate"] == 0.01
     assert record["test_images"] == 10000 and not record["diverged"]
+    # recorded as every other path records it, so bands.judge sees a collapsed cluster run
+    share = record["top_prediction_share"]
+    assert 0.05 < share < bands.COLLAPSE_SHARE
+    assert bands.judge(item, record["test_accuracy"], spread, share).in_band
     assert record["versions"]["onednn"] == spread.onednn
     low, high = spread.band
     assert low <= record["test_accuracy"] <= high, (record["test_accuracy"], spread.band)

@@ -30,22 +30,6 @@ CHECKPOINT_NAME = "model.ckpt"
 CHECKPOINT_STATE = "checkpoint"  # TensorFlow's index of the checkpoints, kept for TensorBoard
 _CHECKPOINT_INDEX = re.compile(re.escape(CHECKPOINT_NAME) + r"-(\d+)\.index")
 
-REQUIRED_FIELDS = (
-    "variant",
-    "config",
-    "seed",
-    "test_accuracy",
-    "test_images",
-    "loss_curve",
-    "steps",
-    "train_seconds",
-    "total_seconds",
-    "diverged",
-    "versions",
-    "cpu",
-    "date",
-)
-
 
 @dataclass
 class Outcome:

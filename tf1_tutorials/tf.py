@@ -2,8 +2,8 @@
 
 Everything else in the package gets TensorFlow from here:
 
-    from tf1_tutorials.tf import v1      # tf.compat.v1 with v2 behaviour disabled (graph mode)
-    from tf1_tutorials.tf import tf2     # plain TF2 (eager), for the Keras comparison variants
+    tf = load_v1()   # tf.compat.v1 with v2 behaviour disabled (graph mode)
+    tf = load_v2()   # plain TF2 (eager), for the Keras comparison variants
 
 A process is either v1 or v2: asking for the other mode after one has been chosen raises
 ``RuntimeError``, because TensorFlow cannot switch back once v2 behaviour is disabled.
@@ -198,12 +198,3 @@ def versions() -> dict[str, str]:
     except ImportError:  # pragma: no cover
         pass
     return out
-
-
-def __getattr__(name: str):
-    # ``from tf1_tutorials.tf import v1`` / ``tf2`` pick the mode lazily, on first use.
-    if name == "v1":
-        return load_v1()
-    if name == "tf2":
-        return load_v2()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -46,7 +46,7 @@ from pathlib import Path
 from tf1_tutorials import results, variants
 from tf1_tutorials.cluster.spec import TaskSpec
 from tf1_tutorials.cluster.task import ClusterError, TaskOptions, check_variant
-from tf1_tutorials.session import Batches
+from tf1_tutorials.session import Batches, evaluate
 from tf1_tutorials.settings import make_config
 from tf1_tutorials.tf import load_v1, seed_everything, session_config, versions
 from tf1_tutorials.variants import graph as graph_module
@@ -367,7 +367,7 @@ class Training:
     others: list = field(default_factory=list)  # (worker index, local steps), chief only
     final_step: int = 0
     test_accuracy: float | None = None
-    predicted_classes: int | None = None
+    top_prediction_share: float | None = None  # near 1: collapsed onto one class
 
 
 def train(
@@ -434,27 +434,11 @@ def train(
                     wait_for_workers, built.next_finished, task, options.wait_seconds
                 )
             run.final_step = int(read(model.global_step))
-            run.test_accuracy, run.predicted_classes = without_hooks(
-                evaluate_test_set, model, test_batches, config.eval_batch_size
+            run.test_accuracy, run.top_prediction_share = without_hooks(
+                evaluate, model, test_batches, config.eval_batch_size
             )
         # Leaving the block has the chief save its final checkpoint.
     return run
-
-
-def evaluate_test_set(session, model: graph_module.Model, batches: Batches, batch_size: int):
-    """Accuracy over every image of ``batches``, fed ``batch_size`` at a time, and how many distinct
-    classes the model predicted (None when the model does not expose its predictions)."""
-    predictions = getattr(model, "predictions", None)
-    correct, classes = 0, set()
-    for images, labels in batches.chunks(batch_size):
-        feed = {model.images: images, model.labels: labels, **model.eval_feed}
-        if predictions is None:
-            correct += int(session.run(model.correct_count, feed))
-        else:
-            count, predicted = session.run([model.correct_count, predictions], feed)
-            correct += int(count)
-            classes.update(int(c) for c in predicted)
-    return correct / len(batches.labels), (len(classes) if predictions is not None else None)
 
 
 def wait_for_workers(session, next_finished, task: TaskSpec, wait_seconds: float):
@@ -540,7 +524,7 @@ def run_worker(
                 "start_step": run.start_step,
                 "steps_trained": run.final_step - run.start_step,
                 "parameters": built.parameters,
-                "predicted_classes": run.predicted_classes,
+                "top_prediction_share": run.top_prediction_share,
                 "cluster": cluster,
             },
         )

@@ -17,11 +17,6 @@ def arrays(dataset, image_shape):
     return images, np.asarray(dataset.labels, dtype=np.float32)
 
 
-def test_accuracy(predict, images, labels, batch_size: int) -> float:
-    """Argmax agreement over all the test images, ``predict`` given ``batch_size`` at a time."""
-    return test_predictions(predict, images, labels, batch_size)[0]
-
-
 def test_predictions(predict, images, labels, batch_size: int) -> tuple[float, float]:
     """The test accuracy and the share of the images given the most often predicted class."""
     correct, per_class = 0, np.zeros(labels.shape[1], dtype=np.int64)
