@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         return USAGE
     try:
         return int(args._module.main(args) or 0)
-    except KeyboardInterrupt as err:  # Ctrl-C, or SIGTERM while training (session.Terminated)
+    except KeyboardInterrupt as err:  # Ctrl-C, or SIGTERM while training (errors.Terminated)
         signum = getattr(err, "signum", signal.SIGINT)
         if debug:
             traceback.print_exc()

@@ -9,11 +9,18 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 import uuid
 from pathlib import Path
 
 USAGE = 2  # the command line is wrong: an unknown name, a value out of range, conflicting options
 ENVIRONMENT = 1  # a file, directory, disk, permission, data set or the network is wrong
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as Ctrl-C is: training saves a checkpoint, the launcher stops its tasks."""
+
+    signum = signal.SIGTERM
 
 
 class UserError(Exception):

@@ -39,7 +39,13 @@ from pathlib import Path
 import numpy as np
 
 from tf1_tutorials import results
-from tf1_tutorials.errors import FileProblem, UsageError, check_free_space, write_atomically
+from tf1_tutorials.errors import (
+    FileProblem,
+    Terminated,
+    UsageError,
+    check_free_space,
+    write_atomically,
+)
 from tf1_tutorials.results import CHECKPOINT_NAME, Outcome
 from tf1_tutorials.tf import load_v1, seed_everything, session_config
 
@@ -63,12 +69,6 @@ class RunOptions:
     inter_op_threads: int = 0
     progress: bool | None = None  # None: a progress bar only when stderr is a terminal
     summaries: str = "light"  # "full": also weight/bias histograms and input images
-
-
-class Terminated(KeyboardInterrupt):
-    """Training was stopped by SIGTERM; a checkpoint was saved as for Ctrl-C."""
-
-    signum = signal.SIGTERM
 
 
 class _StopRequest:

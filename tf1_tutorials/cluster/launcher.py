@@ -32,8 +32,8 @@ from pathlib import Path
 
 from tf1_tutorials import variants
 from tf1_tutorials.cluster import task as task_module
-from tf1_tutorials.cluster.spec import ClusterSpecError, TaskSpec, local_cluster
-from tf1_tutorials.errors import UsageError
+from tf1_tutorials.cluster.spec import ClusterSpecError, TaskSpec, check_variant, local_cluster
+from tf1_tutorials.errors import Terminated, UsageError
 from tf1_tutorials.run_command import SEED_RANGE
 from tf1_tutorials.settings import make_config, static_variant
 
@@ -280,7 +280,7 @@ def launch(
 def check_arguments(args: argparse.Namespace) -> None:
     """UsageError naming the first bad argument, before any task starts (no TensorFlow)."""
     try:
-        task_module.check_variant(args.variant)
+        check_variant(args.variant)
         overrides = task_module.training_overrides(args)
         module_name = variants.get(args.variant).module
         make_config(static_variant(module_name).config_class, overrides, args.variant)
@@ -324,12 +324,6 @@ def main(args: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGTERM, previous)
     return 0
-
-
-class Terminated(KeyboardInterrupt):
-    """The launcher got SIGTERM: it stops every task on the way out, as for Ctrl-C."""
-
-    signum = signal.SIGTERM
 
 
 def _raise_terminated(signum, frame):

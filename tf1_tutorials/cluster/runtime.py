@@ -44,8 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tf1_tutorials import results, variants
-from tf1_tutorials.cluster.spec import TaskSpec
-from tf1_tutorials.cluster.task import ClusterError, TaskOptions, check_variant
+from tf1_tutorials.cluster.spec import ClusterError, TaskOptions, TaskSpec, check_variant
 from tf1_tutorials.session import Batches, evaluate
 from tf1_tutorials.settings import make_config
 from tf1_tutorials.tf import load_v1, seed_everything, session_config, versions

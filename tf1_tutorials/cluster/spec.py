@@ -19,6 +19,39 @@ import os
 import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
+
+from tf1_tutorials import variants
+
+# The variants that run replicated on a cluster.
+SUPPORTED = ("softmax", "experts")
+
+
+class ClusterError(RuntimeError):
+    """The cluster could not finish (a worker never reported, a variant that cannot replicate)."""
+
+
+@dataclass
+class TaskOptions:
+    """How a task runs: shared by the launcher, the task entry point and the runtime."""
+
+    logdir: Path
+    sync: bool = True
+    seed: int | None = None
+    data_dir: Path | None = None
+    checkpoint_every: int = 1000
+    threads: int = 0
+    wait_seconds: float = 600.0
+
+
+def check_variant(name: str) -> None:
+    variants.get(name)  # ValueError naming the known variants
+    if name not in SUPPORTED:
+        raise ValueError(
+            f"variant {name!r} cannot run on a cluster; the replicated variants are "
+            f"{', '.join(SUPPORTED)}"
+        )
+
 
 JOBS = ("ps", "worker")
 TF_CONFIG = "TF_CONFIG"

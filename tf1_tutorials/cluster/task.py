@@ -16,38 +16,27 @@ import sys
 import threading
 import time
 import traceback
-from dataclasses import dataclass
 from pathlib import Path
 
-from tf1_tutorials import variants
-from tf1_tutorials.cluster.spec import ClusterSpecError, resolve
+from tf1_tutorials.cluster.spec import (
+    SUPPORTED,
+    ClusterError,
+    ClusterSpecError,
+    TaskOptions,
+    check_variant,
+    resolve,
+)
 from tf1_tutorials.settings import SettingError, parse_assignments
 
 # Set by the launcher to its own pid: a task it started stops when the launcher is gone.
 LAUNCHER_PID_ENV = "TF1_TUTORIALS_CLUSTER_LAUNCHER_PID"
 # The variants whose graphs this module replicates (both train through graph.minimize).
-SUPPORTED = ("softmax", "experts")
 TRAINING_FLAGS = {
     "steps": "global steps: aggregated updates (sync) or all workers' updates together (async)",
     "learning_rate": "optimizer learning rate",
     "batch_size": "training batch size of each worker",
     "keep_prob": "dropout keep probability while training (experts)",
 }
-
-
-class ClusterError(RuntimeError):
-    """The cluster could not finish (a worker never reported, a variant that cannot replicate)."""
-
-
-@dataclass
-class TaskOptions:
-    logdir: Path
-    sync: bool = True
-    seed: int | None = None
-    data_dir: Path | None = None
-    checkpoint_every: int = 1000
-    threads: int = 0
-    wait_seconds: float = 600.0
 
 
 def add_training_arguments(parser: argparse.ArgumentParser) -> None:
@@ -121,15 +110,6 @@ def training_overrides(args: argparse.Namespace) -> dict:
         if value is not None:
             overrides[name] = value
     return overrides
-
-
-def check_variant(name: str) -> None:
-    variants.get(name)  # ValueError naming the known variants
-    if name not in SUPPORTED:
-        raise ValueError(
-            f"variant {name!r} cannot run on a cluster; the replicated variants are "
-            f"{', '.join(SUPPORTED)}"
-        )
 
 
 # --- entry point --------------------------------------------------------------------------------
@@ -227,8 +207,4 @@ def main(argv: list[str] | None = None):
 
 
 if __name__ == "__main__":
-    # Through the package's own module, not this ``__main__`` copy of it, so that the runtime and
-    # this entry point share one ClusterError.
-    from tf1_tutorials.cluster import task as _task
-
-    _task.main()
+    main()
