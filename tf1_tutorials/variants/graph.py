@@ -22,7 +22,6 @@ class Model:
 
     images: Any  # placeholder, float32
     labels: Any  # placeholder, float32 one-hot
-    logits: Any
     loss: Any
     train_op: Any
     correct_count: Any  # number of rows of the fed batch classified right
@@ -78,7 +77,6 @@ def assemble(images, labels, logits, loss, train_op, **extra) -> Model:
     return Model(
         images=images,
         labels=labels,
-        logits=logits,
         loss=loss,
         train_op=train_op,
         correct_count=correct_count,
