@@ -308,7 +308,9 @@ def run_variant(
             from tf1_tutorials.data import default_data_dir
 
             data_dir = default_data_dir(dataset)
-        data = module.read_data(config, data_dir, seed)
+        from tf1_tutorials.variants import inputs
+
+        data = inputs.read(module, config, data_dir, seed)
         results.write_run(logdir, name, config, seed, deterministic)
         if module.KIND == "graph":
             from tf1_tutorials.session import RunOptions, train

@@ -49,6 +49,7 @@ from tf1_tutorials.session import Batches, evaluate
 from tf1_tutorials.settings import make_config
 from tf1_tutorials.tf import load_v1, seed_everything, session_config, versions
 from tf1_tutorials.variants import graph as graph_module
+from tf1_tutorials.variants import inputs
 
 tf = load_v1()
 
@@ -493,7 +494,7 @@ def run_worker(
     logdir = Path(options.logdir)
     data_dir = Path(options.data_dir) if options.data_dir else default_data_dir(module.DATASET)
     data_seed = None if options.seed is None else options.seed + task.task_index
-    data = module.read_data(config, data_dir, data_seed)
+    data = inputs.read(module, config, data_dir, data_seed)
     train_batches, test_batches = Batches(data.train), Batches(data.test)
 
     config_proto = session_config_for(task, options.threads)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tf1_tutorials.variants import graph, graph_cnn, inputs
+from tf1_tutorials.variants import graph, graph_cnn
 
 KIND = "graph"
 DATASET = "cifar10"
@@ -30,10 +30,6 @@ class Config:
     dense_bias_stddev: float = 1.0
     eval_batch_size: int = 100
     log_every_epochs: int = 1
-
-
-def read_data(config: Config, data_dir, seed):
-    return inputs.cifar10(data_dir, seed, scale_inputs=config.scale_inputs)
 
 
 def inference(images, config: Config):

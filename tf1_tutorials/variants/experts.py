@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tf1_tutorials.variants import graph, inputs
+from tf1_tutorials.variants import graph
 from tf1_tutorials.variants.graph import tf
 
 KIND = "graph"
@@ -43,10 +43,6 @@ def conv2d(x, w):
 
 def max_pool_2x2(x):
     return tf.nn.max_pool(x, ksize=[1, 2, 2, 1], strides=[1, 2, 2, 1], padding="SAME")
-
-
-def read_data(config: Config, data_dir, seed):
-    return inputs.mnist(data_dir, seed)
 
 
 def inference(images, keep_prob, config: Config):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tf1_tutorials.variants import graph, inputs
+from tf1_tutorials.variants import graph
 from tf1_tutorials.variants.graph import tf
 
 KIND = "graph"
@@ -27,10 +27,6 @@ class Config:
     dense_bias_stddev: float = 1.0  # random_normal
     eval_batch_size: int = 1000
     log_every_epochs: int = 1
-
-
-def read_data(config: Config, data_dir, seed):
-    return inputs.mnist(data_dir, seed)
 
 
 def conv_relu(x, out_channels: int, stddev: float, name: str):

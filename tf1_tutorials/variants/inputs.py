@@ -46,3 +46,14 @@ def cifar10(data_dir: str | Path, seed: int | None, scale_inputs: bool):
     raw = read_cifar10(str(data_dir), dtype=np.uint8, reshape=False, seed=seed)
     image_dtype = np.float32 if scale_inputs else np.uint8
     return _float32_one_hot(raw, image_dtype, reshape=False, seed=seed)
+
+
+def read(module, config, data_dir: str | Path, seed: int | None):
+    """The data a variant module trains and tests on, by its ``DATASET`` and ``KIND``: the graph
+    variants keep TF1's 5,000 validation images apart, the Keras ones train on all 60,000."""
+    dataset = getattr(config, "dataset", module.DATASET)
+    if dataset == "cifar10":
+        # The document fed raw 0-255 values; the Keras form always scales them.
+        scale = module.KIND == "keras" or config.scale_inputs
+        return cifar10(data_dir, seed, scale_inputs=scale)
+    return mnist(data_dir, seed, validation_size=0 if module.KIND == "keras" else 5000)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from tf1_tutorials.results import Outcome
 from tf1_tutorials.tf import seed_everything
-from tf1_tutorials.variants import inputs, keras
+from tf1_tutorials.variants import keras
 from tf1_tutorials.variants.keras import tf
 
 KIND = "keras"
@@ -32,22 +32,6 @@ class Config:
     batch_size: int = 100
     steps_per_epoch: int = 0  # 0: every batch of the training set
     eval_batch_size: int = 1000
-
-
-def _image_shape(config: Config):
-    try:
-        return IMAGE_SHAPES[config.dataset]
-    except KeyError:
-        raise ValueError(
-            f"dataset: {config.dataset!r} is not one of {', '.join(IMAGE_SHAPES)}"
-        ) from None
-
-
-def read_data(config: Config, data_dir, seed):
-    _image_shape(config)
-    if config.dataset == "cifar10":
-        return inputs.cifar10(data_dir, seed, scale_inputs=True)
-    return inputs.mnist(data_dir, seed, validation_size=0)  # all 60,000 training images
 
 
 def model_for(image_shape) -> tf.keras.Sequential:
@@ -84,7 +68,7 @@ class LossCurve(tf.keras.callbacks.Callback):
 
 
 def train(config: Config, data, *, seed, deterministic, logdir, say=print) -> Outcome:
-    image_shape = _image_shape(config)
+    image_shape = IMAGE_SHAPES[config.dataset]
     seed_everything(seed, deterministic)
     train_images, train_labels = keras.arrays(data.train, image_shape)
     test_images, test_labels = keras.arrays(data.test, image_shape)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from tf1_tutorials.results import Outcome
 from tf1_tutorials.tf import seed_everything
-from tf1_tutorials.variants import inputs, keras
+from tf1_tutorials.variants import keras
 from tf1_tutorials.variants.keras import tf
 
 KIND = "keras"
@@ -30,10 +30,6 @@ class Config:
     shuffle_buffer: int = 60000
     eval_batch_size: int = 1000
     log_every_steps: int = 100
-
-
-def read_data(config: Config, data_dir, seed):
-    return inputs.mnist(data_dir, seed, validation_size=0)  # all 60,000 training images
 
 
 class MNISTModel(tf.keras.Model):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tf1_tutorials.variants import graph, graph_cnn, inputs
+from tf1_tutorials.variants import graph, graph_cnn
 from tf1_tutorials.variants.graph import tf
 
 KIND = "graph"
@@ -26,10 +26,6 @@ class Config:
     dense_bias_stddev: float = 1.0
     eval_batch_size: int = 1000
     log_every_epochs: int = 1
-
-
-def read_data(config: Config, data_dir, seed):
-    return inputs.mnist(data_dir, seed)
 
 
 def conv_pool(x, filters: int, name: str):

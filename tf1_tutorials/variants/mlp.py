@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tf1_tutorials.variants import graph, inputs
+from tf1_tutorials.variants import graph
 from tf1_tutorials.variants.graph import tf
 
 KIND = "graph"
@@ -33,10 +33,6 @@ def dense(inputs, units: int, stddev: float, name: str):
         weights = tf.Variable(tf.random_normal([fan_in, units], stddev=stddev), name="weights")
         biases = tf.Variable(tf.random_normal([units], stddev=stddev), name="biases")
         return tf.matmul(inputs, weights) + biases
-
-
-def read_data(config: Config, data_dir, seed):
-    return inputs.mnist(data_dir, seed)
 
 
 def inference(images, config: Config):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tf1_tutorials.variants import graph, inputs
+from tf1_tutorials.variants import graph
 from tf1_tutorials.variants.graph import tf
 
 
@@ -38,10 +38,6 @@ class Config:
     bias_init: float = 0.1
     eval_batch_size: int = 1000
     log_every_steps: int = 100
-
-
-def read_data(config: Config, data_dir, seed):
-    return inputs.mnist(data_dir, seed)
 
 
 def lenet(images, is_training, config: Config):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tf1_tutorials.variants import graph, inputs
+from tf1_tutorials.variants import graph
 from tf1_tutorials.variants.graph import tf
 
 KIND = "graph"
@@ -22,10 +22,6 @@ class Config:
     batch_size: int = 100
     eval_batch_size: int = 10000  # the whole test set in one run, as the tutorial did
     log_every_steps: int = 0  # the tutorial printed only the final accuracy
-
-
-def read_data(config: Config, data_dir, seed):
-    return inputs.mnist(data_dir, seed)
 
 
 def inference(images):
