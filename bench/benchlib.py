@@ -222,6 +222,7 @@ def v1_train(
     too). ``fixed_batch``: feed one batch over and over (no reader in the loop). ``bf16``: the
     oneDNN bfloat16 auto-mixed-precision rewrite.
     """
+    from tf1_tutorials.compose import compose
     from tf1_tutorials.session import Batches
     from tf1_tutorials.tf import load_v1, seed_everything, session_config
     from tf1_tutorials.variants import experts, inputs, softmax
@@ -247,7 +248,7 @@ def v1_train(
     graph = tf.Graph()
     with graph.as_default():
         seed_everything(seed)
-        model = module.build(config)
+        model = compose(module, config)
         init = tf.global_variables_initializer()
     graph.finalize()
     options = {"bf16": True} if bf16 else {}

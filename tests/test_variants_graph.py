@@ -140,6 +140,7 @@ def test_defaults_are_the_documented_recipe(name):
 
 
 def build(name, **overrides):
+    from tf1_tutorials.compose import compose
     from tf1_tutorials.tf import load_v1
     from tf1_tutorials.variants.graph import parameter_count
 
@@ -147,7 +148,7 @@ def build(name, **overrides):
     module = variants.get(name).load()
     graph = tf.Graph()
     with graph.as_default():
-        model = module.build(module.Config(**overrides))
+        model = compose(module, module.Config(**overrides))
         return model, parameter_count(graph)
 
 

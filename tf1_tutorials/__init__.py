@@ -2,8 +2,11 @@
 
 The flow, one folder or module a stage:
     data/       files on disk or a download -> read_data_sets -> DataSet.next_batch
-    variants/   each tutorial's graph, in the TF1 style (inference, loss, training, evaluation)
-    session.py  the runner that owns the Session and the feed dicts -> a result record
+    variants/   each tutorial's own functions, in the TF1 style (inference, loss, optimizer)
+    compose.py  placeholders -> inference -> loss -> minimize -> evaluation: one graph
+    session.py  the loop that owns the Session and the feed dicts
+    recorder.py the loss curve, divergence, scalars and log lines of every loop; the test
+    results.py  -> a result record
     bands.py    the accuracy bands, documented or measured
     harness.py  runs under seeds, compared with their bands
     report.py   results -> REPORT.md and plots

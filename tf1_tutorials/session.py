@@ -38,7 +38,8 @@ from pathlib import Path
 
 import numpy as np
 
-from tf1_tutorials import results
+from tf1_tutorials import recorder, results
+from tf1_tutorials.compose import compose
 from tf1_tutorials.errors import (
     FileProblem,
     Terminated,
@@ -46,13 +47,14 @@ from tf1_tutorials.errors import (
     check_free_space,
     write_atomically,
 )
+from tf1_tutorials.recorder import Evaluation, Recorder, accuracy_line, cost_line
 from tf1_tutorials.results import CHECKPOINT_NAME, Outcome
 from tf1_tutorials.tf import load_v1, seed_everything, session_config
+from tf1_tutorials.variants.graph import parameter_count
 
 tf = load_v1()
 
 CHECKPOINTS_KEPT = 2
-CURVE_POINTS = 500  # about this many points on the loss curve and in TensorBoard
 SUMMARY_LEVELS = ("light", "full")
 FULL_SUMMARY_EVERY = 10  # recorded points: histograms and images at about 50 of the 500
 FULL_SUMMARY_IMAGES = 3
@@ -119,16 +121,19 @@ def _signals_stop_training():
 
 
 class Batches:
-    """A data set fed in the placeholders' float32: the float64 one-hot labels are converted once,
-    here, not at every step; uint8 images (raw CIFAR-10 pixels) a batch at a time."""
+    """A data set fed in the placeholders' float32. Its one-hot labels are float32 already
+    (:mod:`tf1_tutorials.variants.inputs` made them so once); uint8 images (raw CIFAR-10 pixels)
+    are converted a batch at a time."""
 
     def __init__(self, dataset):
+        if dataset.labels.dtype != np.float32:
+            raise TypeError(f"labels must be float32 (variants.inputs), not {dataset.labels.dtype}")
         self.dataset = dataset
-        self.labels = np.asarray(dataset.labels, dtype=np.float32)
+        self.labels = dataset.labels
 
     def next_batch(self, batch_size: int, shuffle: bool = True):
         images, labels = self.dataset.next_batch(batch_size, shuffle=shuffle)
-        return np.asarray(images, dtype=np.float32), np.asarray(labels, dtype=np.float32)
+        return np.asarray(images, dtype=np.float32), labels
 
     def chunks(self, size: int):
         images = self.dataset.images
@@ -137,21 +142,17 @@ class Batches:
             yield np.asarray(images[chunk], dtype=np.float32), self.labels[chunk]
 
 
-def evaluate(sess, model, batches: Batches, batch_size: int) -> tuple[float, float]:
-    """Test accuracy over every image of the set, fed ``batch_size`` at a time, and the share of
-    the images given the most often predicted class (near 1: the model collapsed onto one class)."""
-    correct, per_class = 0, np.zeros(0, dtype=np.int64)
-    for images, labels in batches.chunks(batch_size):
-        feed = {model.images: images, model.labels: labels, **model.eval_feed}
-        count, predicted = sess.run([model.correct_count, model.predictions], feed_dict=feed)
-        correct += int(count)
-        counts = np.bincount(predicted, minlength=len(per_class))
-        per_class = counts + np.pad(per_class, (0, len(counts) - len(per_class)))
-    total = len(batches.labels)
-    return correct / total, float(per_class.max()) / total
+def evaluate(sess, model, batches: Batches, batch_size: int) -> Evaluation:
+    """The model tested on every image of ``batches``, fed ``batch_size`` at a time, with the
+    evaluating feed (dropout off)."""
+
+    def predict(images):
+        return sess.run(model.predictions, {model.images: images, **model.eval_feed})
+
+    return recorder.evaluate(predict, batches.chunks(batch_size))
 
 
-def _scalar_summary(values: dict[str, float]):
+def scalar_summary(values: dict[str, float]):
     return tf.Summary(value=[tf.Summary.Value(tag=k, simple_value=v) for k, v in values.items()])
 
 
@@ -242,15 +243,8 @@ def checkpoint_bytes(graph) -> int:
 
 
 def train(module, config, data, options: RunOptions, say=print) -> Outcome:
-    """Build ``module``'s graph for ``config``, train on ``data.train``, test on ``data.test``."""
-    from tf1_tutorials.variants.graph import parameter_count, total_steps
-
-    total = total_steps(config)
-    batches_per_epoch = getattr(config, "batches_per_epoch", None)
-    shuffle = getattr(config, "shuffle", True)
-    log_every_steps = getattr(config, "log_every_steps", 0)
-    log_every_epochs = getattr(config, "log_every_epochs", 0)
-    record_every = max(1, total // CURVE_POINTS)
+    """Compose ``module``'s graph for ``config``, train on ``data.train``, test on ``data.test``."""
+    total = config.total_steps
     logdir = Path(options.logdir)
     logdir.mkdir(parents=True, exist_ok=True)
     train_batches, test_batches = Batches(data.train), Batches(data.test)
@@ -258,7 +252,7 @@ def train(module, config, data, options: RunOptions, say=print) -> Outcome:
     graph = tf.Graph()
     with graph.as_default():
         seed_everything(options.seed, options.deterministic)
-        model = module.build(config)
+        model = compose(module, config)
         parameters = parameter_count(graph)
         if options.summaries not in SUMMARY_LEVELS:
             raise ValueError(f"summaries: {options.summaries!r} is not one of {SUMMARY_LEVELS}")
@@ -286,21 +280,25 @@ def train(module, config, data, options: RunOptions, say=print) -> Outcome:
     else:
         sess.run(init)
 
-    curve: list[tuple[int, float]] = []
-    diverged = False
     step = start_step
     bar = _progress_bar(options, start_step, total)
     write = bar.write if bar is not None else say
+
+    def write_scalars(step: int, values: dict) -> None:
+        writer.add_summary(scalar_summary(values), step)
+
+    recording = Recorder(total, write_scalars, write, start_step)
+    full_every = recording.record_every * FULL_SUMMARY_EVERY
     started = time.perf_counter()
     with _signals_stop_training() as stop:
         try:
             while step < total:
                 stop.check(step)
-                images, labels = train_batches.next_batch(config.batch_size, shuffle=shuffle)
+                images, labels = train_batches.next_batch(config.batch_size, config.shuffle)
                 feed = {model.images: images, model.labels: labels}
-                if log_every_steps and step % log_every_steps == 0:
+                if config.accuracy_line_due(step):
                     accuracy = sess.run(model.batch_accuracy, {**feed, **model.eval_feed})
-                    write(f"step {step}, training accuracy {accuracy:g}")
+                    write(accuracy_line(step, accuracy))
                 feed.update(model.train_feed)
                 _, loss, accuracy = sess.run(
                     [model.train_op, model.loss, model.batch_accuracy], feed_dict=feed
@@ -308,25 +306,15 @@ def train(module, config, data, options: RunOptions, say=print) -> Outcome:
                 step += 1
                 if bar is not None:
                     bar.update(1)
-                if not math.isfinite(loss):
-                    diverged = True
-                    curve.append((step, float(loss)))
-                    write(f"step {step}: loss is {loss}; training diverged, stopping")
+                if not recording.step(step, loss, batch_accuracy=accuracy):
                     break
-                if step % record_every == 0 or step == total:
-                    curve.append((step, float(loss)))
-                    summary = _scalar_summary(
-                        {"loss": float(loss), "batch_accuracy": float(accuracy)}
-                    )
-                    writer.add_summary(summary, step)
-                    full_due = step % (record_every * FULL_SUMMARY_EVERY) == 0 or step == total
-                    if full_summary is not None and full_due:
-                        shown = {model.images: images[:FULL_SUMMARY_IMAGES]}
-                        writer.add_summary(sess.run(full_summary, shown), step)
-                if batches_per_epoch and log_every_epochs and step % batches_per_epoch == 0:
-                    epoch = step // batches_per_epoch  # 1-based: epochs finished
-                    if (epoch - 1) % log_every_epochs == 0:
-                        write(f"Epoch: {epoch:04d} cost= {loss:.9f}")
+                full_due = step % full_every == 0 or step == total
+                if full_summary is not None and full_due:
+                    shown = {model.images: images[:FULL_SUMMARY_IMAGES]}
+                    writer.add_summary(sess.run(full_summary, shown), step)
+                epoch = config.cost_line_epoch(step)
+                if epoch is not None:
+                    write(cost_line(epoch, loss))
                 if options.checkpoint_every and step % options.checkpoint_every == 0:
                     checkpoints.save(sess, step)
         except KeyboardInterrupt as err:
@@ -344,21 +332,15 @@ def train(module, config, data, options: RunOptions, say=print) -> Outcome:
         checkpoints.save(sess, step)
     say(f"training time: {train_seconds:.1f} s")
 
-    test_accuracy, top_share = evaluate(sess, model, test_batches, config.eval_batch_size)
-    writer.add_summary(_scalar_summary({"test_accuracy": test_accuracy}), step)
+    evaluation = evaluate(sess, model, test_batches, config.eval_batch_size)
+    writer.add_summary(scalar_summary({"test_accuracy": evaluation.accuracy}), step)
     writer.close()
     sess.close()
-    return Outcome(
-        test_accuracy=test_accuracy,
-        test_images=len(test_batches.labels),
-        loss_curve=curve,
+    return recording.outcome(
+        evaluation,
         steps=step,
         train_seconds=train_seconds,
-        diverged=diverged,
-        extra={
-            "start_step": start_step,
-            "steps_trained": step - start_step,
-            "parameters": parameters,
-            "top_prediction_share": top_share,
-        },
+        start_step=start_step,
+        steps_trained=step - start_step,
+        parameters=parameters,
     )

@@ -12,6 +12,7 @@ import importlib.util
 import math
 
 from tf1_tutorials.errors import UsageError
+from tf1_tutorials.variants import recipe
 
 # Training images each data set gives a variant: MNIST keeps 5,000 of its 60,000 for validation,
 # except in the Keras variants, which train on all of them.
@@ -122,7 +123,8 @@ class StaticVariant:
 
 def static_variant(module_name: str) -> StaticVariant:
     """``KIND``, ``DATASET`` and the ``Config`` dataclass of ``module_name``, from its source text
-    (the module itself imports TensorFlow). The Config's defaults are literals in every variant."""
+    (the module itself imports TensorFlow). The Config's defaults are literals in every variant,
+    and its base, if any, is one of :mod:`tf1_tutorials.variants.recipe`'s."""
     origin = importlib.util.find_spec(module_name).origin
     with open(origin) as source:
         tree = ast.parse(source.read(), origin)
@@ -136,7 +138,7 @@ def static_variant(module_name: str) -> StaticVariant:
                 constants[target.id] = ast.literal_eval(node.value)
     module = ast.Module(body=[config_node], type_ignores=[])
     code = compile(module, origin, "exec")  # inherits this module's postponed annotations
-    namespace = {"dataclass": dataclasses.dataclass, "field": dataclasses.field}
+    namespace = {"dataclass": dataclasses.dataclass, "field": dataclasses.field, **vars(recipe)}
     exec(code, namespace)  # the project's own variant source, its Config class only
     return StaticVariant(constants["KIND"], constants.get("DATASET"), namespace["Config"])
 

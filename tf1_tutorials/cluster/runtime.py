@@ -9,16 +9,16 @@ queue (a worker does so when it will ask nothing more of the ps), then returns. 
 over machines thus shuts down by itself; the local launcher also stops ps tasks that outlive the
 workers.
 
-**worker**: builds the variant's whole graph with the variant's own ``build(config)`` under
+**worker**: composes the variant's whole graph (:func:`tf1_tutorials.compose.compose`) under
 ``replica_device_setter`` (variables and the global step round-robin on the ps tasks, compute on
 this worker) and trains with ``MonitoredTrainingSession`` until the global step reaches the
 variant's ``steps``:
 
-- synchronous (the default): while the graph is built, the optimizer the variant passes to
-  ``graph.minimize`` is wrapped in ``SyncReplicasOptimizer`` with ``replicas_to_aggregate`` =
-  ``total_num_replicas`` = the number of workers and no spare tokens: after each gradient a worker
-  waits for the update, and every global step applies the average of one gradient from each
-  worker (a batch each), so each worker trains ``steps`` local steps;
+- synchronous (the default): the variant's optimizer is wrapped in ``SyncReplicasOptimizer``
+  with ``replicas_to_aggregate`` = ``total_num_replicas`` = the number of workers and no spare
+  tokens: after each gradient a worker waits for the update, and every global step applies the
+  average of one gradient from each worker (a batch each), so each worker trains ``steps``
+  local steps;
 - asynchronous: each worker applies its own gradients as it goes and the global step counts every
   update, so the ``steps`` updates are shared among the workers.
 
@@ -36,8 +36,6 @@ would leave the others waiting for it.
 
 from __future__ import annotations
 
-import contextlib
-import math
 import threading
 import time
 from dataclasses import dataclass, field
@@ -45,15 +43,16 @@ from pathlib import Path
 
 from tf1_tutorials import results, variants
 from tf1_tutorials.cluster.spec import ClusterError, TaskOptions, TaskSpec, check_variant
-from tf1_tutorials.session import Batches, evaluate
+from tf1_tutorials.compose import Model, compose
+from tf1_tutorials.recorder import Evaluation, Recorder, accuracy_line
+from tf1_tutorials.session import Batches, evaluate, scalar_summary
 from tf1_tutorials.settings import make_config
 from tf1_tutorials.tf import load_v1, seed_everything, session_config, versions
-from tf1_tutorials.variants import graph as graph_module
 from tf1_tutorials.variants import inputs
+from tf1_tutorials.variants.graph import parameter_count
 
 tf = load_v1()
 
-CURVE_POINTS = 500  # about this many points on the loss curve and in TensorBoard
 # How long a ps task keeps serving after its last release token, so that the releasing worker's
 # call gets its answer before the server goes away.
 PS_LINGER_SECONDS = 1.0
@@ -130,27 +129,16 @@ def run_ps(task: TaskSpec, options: TaskOptions, say=print) -> int:
 # --- worker -------------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def replicated_training(sync: bool, num_workers: int):
-    """While active, the optimizer a variant hands to ``graph.minimize`` is wrapped in
-    ``SyncReplicasOptimizer`` (``sync``) or used as it is (async). Yields the list of optimizers
-    that were used, so the caller can check there was exactly one and make its session hook."""
-    original = graph_module.minimize
-    used = []
+def sync_replicas(num_workers: int):
+    """The wrapper the runner puts around a variant's optimizer in synchronous mode: every global
+    step averages one gradient from each of ``num_workers`` workers, with no spare tokens."""
 
-    def minimize(optimizer, loss):
-        if sync:
-            optimizer = tf.train.SyncReplicasOptimizer(
-                optimizer, replicas_to_aggregate=num_workers, total_num_replicas=num_workers
-            )
-        used.append(optimizer)
-        return original(optimizer, loss)
+    def wrap(optimizer):
+        return tf.train.SyncReplicasOptimizer(
+            optimizer, replicas_to_aggregate=num_workers, total_num_replicas=num_workers
+        )
 
-    graph_module.minimize = minimize
-    try:
-        yield used
-    finally:
-        graph_module.minimize = original
+    return wrap
 
 
 class SyncReplicasHook(tf.train.SessionRunHook):
@@ -199,7 +187,7 @@ class SyncReplicasHook(tf.train.SessionRunHook):
 @dataclass
 class WorkerGraph:
     graph: object
-    model: graph_module.Model
+    model: Model
     step_after: object  # the global step after this worker's train op (fetching it trains)
     hooks: list
     scaffold: object
@@ -208,7 +196,6 @@ class WorkerGraph:
     report_finished: object
     next_finished: object
     release_ps: object
-    record_every: int  # global steps between points of the loss curve and summaries
 
 
 def build_worker_graph(task: TaskSpec, module, config, options: TaskOptions) -> WorkerGraph:
@@ -220,8 +207,8 @@ def build_worker_graph(task: TaskSpec, module, config, options: TaskOptions) -> 
             ps_tasks=task.num_ps, worker_device=task.device, cluster=task.cluster_spec()
         )
         with tf.device(setter):
-            with replicated_training(options.sync, task.num_workers) as optimizers:
-                model = module.build(config)
+            wrap = sync_replicas(task.num_workers) if options.sync else None
+            model = compose(module, config, wrap_optimizer=wrap)
             if options.sync:
                 # The sync train op's value is the token it waited for: the global step after the
                 # update (no extra trip to the ps to read it).
@@ -229,14 +216,9 @@ def build_worker_graph(task: TaskSpec, module, config, options: TaskOptions) -> 
             else:
                 with tf.control_dependencies([model.train_op]):
                     step_after = tf.identity(model.global_step.read_value(), name="step_after")
-        if len(optimizers) != 1:
-            raise ClusterError(
-                f"{module.__name__} built {len(optimizers)} train ops through graph.minimize; "
-                "replicated training needs exactly one"
-            )
-        hooks = [tf.train.StopAtStepHook(last_step=graph_module.total_steps(config))]
+        hooks = [tf.train.StopAtStepHook(last_step=config.total_steps)]
         if options.sync:
-            hooks.append(SyncReplicasHook(optimizers[0], task.is_chief))
+            hooks.append(SyncReplicasHook(model.optimizer, task.is_chief))
         finished = finished_queue(task)
         release = [release_queue(task, index) for index in range(task.num_ps)]
         with tf.device(task.device):
@@ -248,8 +230,6 @@ def build_worker_graph(task: TaskSpec, module, config, options: TaskOptions) -> 
             release_ps = tf.group(*(queue.enqueue([1]) for queue in release))
         scaffold = None
         if task.is_chief:
-            tf.summary.scalar("loss", model.loss)
-            tf.summary.scalar("batch_accuracy", model.batch_accuracy)
             with tf.device(task.device):
                 # Not sharded: the chief fetches the variables and writes the files itself (a
                 # sharded saver would have each ps task write its own part on its own machine).
@@ -261,12 +241,11 @@ def build_worker_graph(task: TaskSpec, module, config, options: TaskOptions) -> 
         step_after=step_after,
         hooks=hooks,
         scaffold=scaffold,
-        parameters=graph_module.parameter_count(graph),
+        parameters=parameter_count(graph),
         local_steps_fed=local_steps_fed,
         report_finished=report_finished,
         next_finished=next_finished,
         release_ps=release_ps,
-        record_every=max(1, graph_module.total_steps(config) // CURVE_POINTS),
     )
 
 
@@ -317,7 +296,7 @@ def _training_session(task: TaskSpec, built: WorkerGraph, server, options: TaskO
         hooks=built.hooks,
         save_checkpoint_steps=options.checkpoint_every,
         save_checkpoint_secs=None,
-        save_summaries_steps=built.record_every,
+        save_summaries_steps=None,  # the loop writes the scalars (tf1_tutorials.recorder)
         save_summaries_secs=None,
         config=config,
         stop_grace_period_secs=2,
@@ -358,16 +337,14 @@ class Throughput:
 class Training:
     """What one worker's training loop saw (the chief's also the others' steps and the test)."""
 
+    recording: Recorder  # the loss curve (the chief's is the run's), divergence, scalars
     start_step: int = 0
     local_steps: int = 0
     train_seconds: float = 0.0
-    diverged: bool = False
-    curve: list = field(default_factory=list)
     throughput: Throughput = field(default_factory=Throughput)
     others: list = field(default_factory=list)  # (worker index, local steps), chief only
     final_step: int = 0
-    test_accuracy: float | None = None
-    top_prediction_share: float | None = None  # near 1: collapsed onto one class
+    evaluation: Evaluation | None = None  # chief only
 
 
 def train(
@@ -382,11 +359,8 @@ def train(
 ) -> Training:
     chief = task.is_chief
     model = built.model
-    total = graph_module.total_steps(config)
-    record_every = built.record_every
-    shuffle = getattr(config, "shuffle", True)
-    log_every = getattr(config, "log_every_steps", 0) if chief else 0
-    run = Training()
+    total = config.total_steps
+    log_every = config.log_every_steps if chief else 0
     # The chief restores the last checkpoint in its log directory, if there is one.
     restored = tf.train.latest_checkpoint(str(options.logdir)) if chief else None
     with built.graph.as_default(), _training_session(task, built, server, options) as sess:
@@ -399,32 +373,39 @@ def train(
             return without_hooks(lambda session: session.run(fetches, feed))
 
         started = time.perf_counter()
+        run_start = 0
         if restored:
-            run.start_step = int(tf.train.load_variable(restored, model.global_step.op.name))
-            say(f"resumed from {restored} at global step {run.start_step} of {total}")
+            run_start = int(tf.train.load_variable(restored, model.global_step.op.name))
+            say(f"resumed from {restored} at global step {run_start} of {total}")
         step = int(read(model.global_step))  # other workers may have trained already (async)
-        logged = recorded = -1
+        run = Training(
+            Recorder(
+                total,
+                _scalar_writer(options.logdir) if chief else None,
+                lambda line: say(f"{task.name}: {line}"),
+                start_step=step,
+                stop_on_divergence=False,  # the other workers would wait for this one
+            ),
+            start_step=run_start,
+        )
+        logged = -1
         # The global step read after each train op ends the loop as soon as it reaches the total
         # (StopAtStepHook alone judges by the step read as the train op began, so in async mode a
         # worker could run a step past it); another worker's step in flight may still add one.
         while step < total and not sess.should_stop():
-            images, labels = train_batches.next_batch(config.batch_size, shuffle=shuffle)
+            images, labels = train_batches.next_batch(config.batch_size, config.shuffle)
             feed = {model.images: images, model.labels: labels}
             if log_every and step // log_every > logged:
                 logged = step // log_every
                 accuracy = read(model.batch_accuracy, {**feed, **model.eval_feed})
-                say(f"step {step}, training accuracy {accuracy:g}")
+                say(accuracy_line(step, accuracy))
             feed.update(model.train_feed)
-            step, loss = sess.run([built.step_after, model.loss], feed)  # runs the train op
+            fetches = [built.step_after, model.loss, model.batch_accuracy]  # runs the train op
+            step, loss, accuracy = sess.run(fetches, feed)
             step = int(step)
             run.local_steps += 1
             run.throughput.mark(step)
-            if not math.isfinite(loss) and not run.diverged:
-                run.diverged = True
-                say(f"{task.name}: loss is {loss} at global step {step}; training diverged")
-            if chief and (step // record_every > recorded or step >= total):
-                recorded = step // record_every
-                run.curve.append((step, float(loss)))
+            run.recording.step(step, loss, batch_accuracy=accuracy)
         run.train_seconds = time.perf_counter() - started
 
         if chief:
@@ -434,11 +415,19 @@ def train(
                     wait_for_workers, built.next_finished, task, options.wait_seconds
                 )
             run.final_step = int(read(model.global_step))
-            run.test_accuracy, run.top_prediction_share = without_hooks(
-                evaluate, model, test_batches, config.eval_batch_size
-            )
+            run.evaluation = without_hooks(evaluate, model, test_batches, config.eval_batch_size)
         # Leaving the block has the chief save its final checkpoint.
     return run
+
+
+def _scalar_writer(logdir):
+    """The chief's TensorBoard scalars, written to the events file its checkpoint hook opened."""
+    writer = tf.summary.FileWriterCache.get(str(logdir))
+
+    def write(step: int, values: dict) -> None:
+        writer.add_summary(scalar_summary(values), step)
+
+    return write
 
 
 def wait_for_workers(session, next_finished, task: TaskSpec, wait_seconds: float):
@@ -490,7 +479,7 @@ def run_worker(
     check_variant(variant)
     module = variants.get(variant).load()
     config = make_config(module.Config, overrides, variant)
-    total = graph_module.total_steps(config)
+    total = config.total_steps
     logdir = Path(options.logdir)
     data_dir = Path(options.data_dir) if options.data_dir else default_data_dir(module.DATASET)
     data_seed = None if options.seed is None else options.seed + task.task_index
@@ -513,20 +502,14 @@ def run_worker(
     record = None
     if task.is_chief:
         cluster = cluster_record(task, config, options, run)
-        outcome = results.Outcome(
-            test_accuracy=run.test_accuracy,
-            test_images=len(test_batches.labels),
-            loss_curve=run.curve,
+        outcome = run.recording.outcome(
+            run.evaluation,
             steps=run.final_step,
             train_seconds=run.train_seconds,
-            diverged=run.diverged,
-            extra={
-                "start_step": run.start_step,
-                "steps_trained": run.final_step - run.start_step,
-                "parameters": built.parameters,
-                "top_prediction_share": run.top_prediction_share,
-                "cluster": cluster,
-            },
+            start_step=run.start_step,
+            steps_trained=run.final_step - run.start_step,
+            parameters=built.parameters,
+            cluster=cluster,
         )
         record = results.make_record(
             variant,
@@ -546,7 +529,7 @@ def run_worker(
                 f"(over {cluster['measured_global_steps']} global steps)"
             )
         say(f"local steps per worker: {cluster['local_steps']}")
-        say(f"test accuracy {run.test_accuracy:g}")
+        say(f"test accuracy {run.evaluation.accuracy:g}")
         say(f"result: {path}")
 
     with tf.Session(server.target, graph=built.graph, config=config_proto) as signals:

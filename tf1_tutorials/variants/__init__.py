@@ -2,12 +2,19 @@
 
 This module must not import TensorFlow (``tf1-tutorials list`` reads it and stays instant); a
 variant's own module is imported only when it runs. Every variant module has a ``Config``
-dataclass whose defaults are the documented recipe (../shared/spec/variants.md) and a ``KIND``:
+dataclass whose defaults are the documented recipe (../shared/spec/variants.md), a ``DATASET``
+and a ``KIND``:
 
-- ``"graph"``: a tf.compat.v1 graph built by ``build(config)``, trained by
-  ``tf1_tutorials.session``;
-- ``"keras"``: TensorFlow 2 in eager mode, trained by the module's own ``train(config, data, ...)``;
+- ``"graph"``: the tutorial's own functions -- ``inference(images, is_training, config)``,
+  ``optimizer(config)`` and, where it is not the mean cross-entropy, ``loss(logits, labels)`` --
+  on a ``Config`` based on :mod:`.recipe`; :mod:`tf1_tutorials.compose` makes the graph of them
+  and :mod:`tf1_tutorials.session` trains it;
+- ``"keras"``: TensorFlow 2 in eager mode, trained by the module's own ``train(config, data, ...)``
+  (Keras ``fit`` or a ``GradientTape`` loop), reporting to :mod:`tf1_tutorials.recorder`;
 - ``"basics"``: no training; ``run(config)`` runs a small graph and returns its value.
+
+Adding a variant: its module here, its line in ``VARIANTS`` below and its entry in
+``tf1_tutorials/bands.py``.
 """
 
 from __future__ import annotations

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tf1_tutorials.variants import graph, graph_cnn
+from tf1_tutorials.variants import graph_cnn
+from tf1_tutorials.variants.recipe import Epochs
 
 KIND = "graph"
 DATASET = "cifar10"
@@ -19,31 +20,21 @@ IMAGE_SHAPE = (32, 32, 3)
 
 
 @dataclass(frozen=True)
-class Config:
-    learning_rate: float = 0.01
+class Config(Epochs):
     epochs: int = 15
     batches_per_epoch: int = 500  # int(50000 / batch_size)
     batch_size: int = 100
+    eval_batch_size: int = 100
     shuffle: bool = False  # batches taken in order
+    log_every_epochs: int = 1
+    learning_rate: float = 0.01
     scale_inputs: bool = False  # the document fed raw 0-255 values
     weight_stddev: float = 0.01
     dense_bias_stddev: float = 1.0
-    eval_batch_size: int = 100
-    log_every_epochs: int = 1
 
 
-def inference(images, config: Config):
-    return graph_cnn.inference(images, config, IMAGE_SHAPE)
+def inference(images, is_training, config: Config):
+    return graph_cnn.network(images, config, IMAGE_SHAPE)
 
 
-loss = graph_cnn.loss
-training = graph_cnn.training
-
-
-def build(config: Config) -> graph.Model:
-    images, labels = graph.placeholders(IMAGE_SHAPE)
-    logits, end_points = inference(images, config)
-    loss_op = loss(logits, labels)
-    return graph.assemble(
-        images, labels, logits, loss_op, training(loss_op, config), end_points=end_points
-    )
+optimizer = graph_cnn.optimizer

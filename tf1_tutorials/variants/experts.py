@@ -10,23 +10,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tf1_tutorials.variants import graph
 from tf1_tutorials.variants.graph import tf
+from tf1_tutorials.variants.recipe import Steps
 
 KIND = "graph"
 DATASET = "mnist"
 
 
 @dataclass(frozen=True)
-class Config:
-    learning_rate: float = 1e-4
+class Config(Steps):
     steps: int = 20000
     batch_size: int = 50
+    eval_batch_size: int = 1000  # the test set in ten chunks; the accuracy is the same as in one
+    log_every_steps: int = 100
+    learning_rate: float = 1e-4
     keep_prob: float = 0.5
     weight_stddev: float = 0.1  # truncated_normal
     bias_init: float = 0.1  # constant
-    eval_batch_size: int = 1000  # the test set in ten chunks; the accuracy is the same as in one
-    log_every_steps: int = 100
 
 
 def weight_variable(shape, config: Config):
@@ -45,7 +45,8 @@ def max_pool_2x2(x):
     return tf.nn.max_pool(x, ksize=[1, 2, 2, 1], strides=[1, 2, 2, 1], padding="SAME")
 
 
-def inference(images, keep_prob, config: Config):
+def inference(images, is_training, config: Config):
+    keep_prob = is_training.placeholder(config.keep_prob, 1.0, tf.float32, name="keep_prob")
     end_points = {}
     x_image = tf.reshape(images, [-1, 28, 28, 1])
     with tf.name_scope("conv1"):
@@ -70,26 +71,5 @@ def inference(images, keep_prob, config: Config):
     return end_points["logits"], end_points
 
 
-def loss(logits, labels):
-    return graph.mean_cross_entropy(logits, labels)
-
-
-def training(loss_op, config: Config):
-    return graph.minimize(tf.train.AdamOptimizer(config.learning_rate), loss_op)
-
-
-def build(config: Config) -> graph.Model:
-    images, labels = graph.placeholders((784,))
-    keep_prob = tf.placeholder(tf.float32, name="keep_prob")
-    logits, end_points = inference(images, keep_prob, config)
-    loss_op = loss(logits, labels)
-    return graph.assemble(
-        images,
-        labels,
-        logits,
-        loss_op,
-        training(loss_op, config),
-        train_feed={keep_prob: config.keep_prob},
-        eval_feed={keep_prob: 1.0},
-        end_points=end_points,
-    )
+def optimizer(config: Config):
+    return tf.train.AdamOptimizer(config.learning_rate)

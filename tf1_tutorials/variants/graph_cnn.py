@@ -10,23 +10,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tf1_tutorials.variants import graph
 from tf1_tutorials.variants.graph import tf
+from tf1_tutorials.variants.recipe import Epochs
 
 KIND = "graph"
 DATASET = "mnist"
 
 
 @dataclass(frozen=True)
-class Config:
-    learning_rate: float = 0.01
+class Config(Epochs):
     epochs: int = 15
     batches_per_epoch: int = 550  # int(55000 / batch_size)
     batch_size: int = 100
-    weight_stddev: float = 0.01  # random_normal, conv and dense weights
-    dense_bias_stddev: float = 1.0  # random_normal
     eval_batch_size: int = 1000
     log_every_epochs: int = 1
+    learning_rate: float = 0.01
+    weight_stddev: float = 0.01  # random_normal, conv and dense weights
+    dense_bias_stddev: float = 1.0  # random_normal
 
 
 def conv_relu(x, out_channels: int, stddev: float, name: str):
@@ -51,7 +51,8 @@ def dense_logits(features, weight_stddev: float, bias_stddev: float):
         return tf.matmul(flat, weights) + biases
 
 
-def inference(images, config, image_shape=(28, 28, 1)):
+def network(images, config, image_shape):
+    """The network on ``images`` seen as ``image_shape`` pictures (cifar10_graph's too)."""
     end_points = {}
     x = tf.reshape(images, [-1, *image_shape])
     end_points["conv1"] = conv_relu(x, 32, config.weight_stddev, "conv1")
@@ -64,18 +65,9 @@ def inference(images, config, image_shape=(28, 28, 1)):
     return end_points["logits"], end_points
 
 
-def loss(logits, labels):
-    return graph.mean_cross_entropy(logits, labels)
+def inference(images, is_training, config: Config):
+    return network(images, config, (28, 28, 1))
 
 
-def training(loss_op, config):
-    return graph.minimize(tf.train.AdamOptimizer(config.learning_rate), loss_op)
-
-
-def build(config: Config) -> graph.Model:
-    images, labels = graph.placeholders((784,))
-    logits, end_points = inference(images, config)
-    loss_op = loss(logits, labels)
-    return graph.assemble(
-        images, labels, logits, loss_op, training(loss_op, config), end_points=end_points
-    )
+def optimizer(config):
+    return tf.train.AdamOptimizer(config.learning_rate)

@@ -1,4 +1,5 @@
-"""What the TF2 Keras variants share: their data as arrays, the test count, TensorBoard scalars."""
+"""What the TF2 Keras variants share: their data as arrays, their test chunks and predictions, and
+TensorBoard scalars through a v2 writer."""
 
 from __future__ import annotations
 
@@ -8,8 +9,6 @@ from tf1_tutorials.tf import load_v2
 
 tf = load_v2()
 
-CURVE_POINTS = 500
-
 
 def arrays(dataset, image_shape):
     """A DataSet's images reshaped to ``image_shape`` (float32) and its float32 one-hot labels."""
@@ -17,18 +16,25 @@ def arrays(dataset, image_shape):
     return images, np.asarray(dataset.labels, dtype=np.float32)
 
 
-def test_predictions(predict, images, labels, batch_size: int) -> tuple[float, float]:
-    """The test accuracy and the share of the images given the most often predicted class."""
-    correct, per_class = 0, np.zeros(labels.shape[1], dtype=np.int64)
-    for start in range(0, len(labels), batch_size):
-        logits = np.asarray(predict(images[start : start + batch_size]))
-        truth = labels[start : start + batch_size]
-        predicted = np.argmax(logits, 1)
-        correct += int(np.sum(predicted == np.argmax(truth, 1)))
-        per_class += np.bincount(predicted, minlength=len(per_class))[: len(per_class)]
-    return correct / len(labels), float(per_class.max()) / len(labels)
+def chunks(images, labels, size: int):
+    """``(images, labels)`` ``size`` rows at a time, for :func:`tf1_tutorials.recorder.evaluate`."""
+    for start in range(0, len(labels), size):
+        yield images[start : start + size], labels[start : start + size]
+
+
+def classes(model_call):
+    """``images -> the predicted class of each`` from a call that gives logits or probabilities."""
+    return lambda images: np.argmax(np.asarray(model_call(images)), 1)
 
 
 def scalar_writer(logdir):
-    """A TensorBoard writer for the run's log directory."""
-    return tf.summary.create_file_writer(str(logdir))
+    """A TensorBoard writer for the run's log directory and the ``write_scalars(step, values)``
+    the recorder calls with it."""
+    writer = tf.summary.create_file_writer(str(logdir))
+
+    def write_scalars(step: int, values: dict) -> None:
+        with writer.as_default():
+            for tag, value in values.items():
+                tf.summary.scalar(tag, value, step=step)
+
+    return writer, write_scalars

@@ -14,6 +14,7 @@ import sys
 import time
 from dataclasses import dataclass
 
+from tf1_tutorials.recorder import Recorder, evaluate
 from tf1_tutorials.results import Outcome
 from tf1_tutorials.tf import seed_everything
 from tf1_tutorials.variants import keras
@@ -49,21 +50,18 @@ def model_for(image_shape) -> tf.keras.Sequential:
     )
 
 
-class LossCurve(tf.keras.callbacks.Callback):
-    """Keras's running mean of the epoch's training loss after every batch; stops on NaN."""
+class Recording(tf.keras.callbacks.Callback):
+    """Hands Keras's running means of the epoch's loss and accuracy to the recorder after every
+    batch; stops training on a loss that is not finite."""
 
-    def __init__(self):
+    def __init__(self, recording: Recorder):
         super().__init__()
-        self.curve: list[tuple[int, float]] = []
+        self.recording = recording
         self.step = 0
-        self.diverged = False
 
     def on_train_batch_end(self, batch, logs=None):
         self.step += 1
-        loss = float(logs["loss"])
-        self.curve.append((self.step, loss))
-        if not math.isfinite(loss):
-            self.diverged = True
+        if not self.recording.step(self.step, logs["loss"], batch_accuracy=logs["accuracy"]):
             self.model.stop_training = True
 
 
@@ -74,7 +72,10 @@ def train(config: Config, data, *, seed, deterministic, logdir, say=print) -> Ou
     test_images, test_labels = keras.arrays(data.test, image_shape)
     model = model_for(image_shape)
     model.compile(optimizer=config.optimizer, loss="categorical_crossentropy", metrics=["accuracy"])
-    curve = LossCurve()
+    steps_per_epoch = config.steps_per_epoch or math.ceil(len(train_labels) / config.batch_size)
+    writer, write_scalars = keras.scalar_writer(logdir)
+    recording = Recorder(config.epochs * steps_per_epoch, write_scalars, say)
+    callback = Recording(recording)
     started = time.perf_counter()
     model.fit(
         train_images,
@@ -82,28 +83,20 @@ def train(config: Config, data, *, seed, deterministic, logdir, say=print) -> Ou
         batch_size=config.batch_size,
         epochs=config.epochs,
         steps_per_epoch=config.steps_per_epoch or None,
-        callbacks=[curve, tf.keras.callbacks.TensorBoard(log_dir=str(logdir), update_freq=100)],
+        callbacks=[callback],
         verbose=1 if sys.stderr.isatty() else 2,
     )
     train_seconds = time.perf_counter() - started
     say(f"training time: {train_seconds:.1f} s")
-    accuracy, top_share = keras.test_predictions(
-        lambda x: model(x, training=False), test_images, test_labels, config.eval_batch_size
+    evaluation = evaluate(
+        keras.classes(lambda x: model(x, training=False)),
+        keras.chunks(test_images, test_labels, config.eval_batch_size),
     )
-    stride = max(1, len(curve.curve) // keras.CURVE_POINTS)
-    points = curve.curve[stride - 1 :: stride]
-    if curve.curve and points[-1] != curve.curve[-1]:
-        points.append(curve.curve[-1])
-    return Outcome(
-        test_accuracy=accuracy,
-        test_images=len(test_labels),
-        loss_curve=points,
-        steps=curve.step,
+    writer.close()
+    return recording.outcome(
+        evaluation,
+        steps=callback.step,
         train_seconds=train_seconds,
-        diverged=curve.diverged,
-        extra={
-            "parameters": int(model.count_params()),
-            "loss_curve_kind": "epoch running mean",
-            "top_prediction_share": top_share,
-        },
+        parameters=int(model.count_params()),
+        loss_curve_kind="epoch running mean",
     )

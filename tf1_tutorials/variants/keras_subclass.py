@@ -9,10 +9,10 @@ the training accuracy printed every 100 steps.
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass
 
+from tf1_tutorials.recorder import Recorder, accuracy_line, evaluate
 from tf1_tutorials.results import Outcome
 from tf1_tutorials.tf import seed_everything
 from tf1_tutorials.variants import keras
@@ -74,37 +74,23 @@ def train(config: Config, data, *, seed, deterministic, logdir, say=print) -> Ou
         correct = tf.equal(tf.argmax(logits, 1), tf.argmax(labels, 1))
         return loss, tf.reduce_mean(tf.cast(correct, tf.float32))
 
-    writer = keras.scalar_writer(logdir)
-    record_every = max(1, config.steps // keras.CURVE_POINTS)
-    curve, diverged, step = [], False, 0
+    writer, write_scalars = keras.scalar_writer(logdir)
+    recording = Recorder(config.steps, write_scalars, say)
+    step = 0
     started = time.perf_counter()
-    with writer.as_default():
-        for images, labels in batches.take(config.steps):
-            loss, accuracy = (float(t) for t in train_step(images, labels))
-            if config.log_every_steps and step % config.log_every_steps == 0:
-                say(f"step {step}, training accuracy {accuracy:g}")
-            step += 1
-            if not math.isfinite(loss):
-                diverged = True
-                curve.append((step, loss))
-                say(f"step {step}: loss is {loss}; training diverged, stopping")
-                break
-            if step % record_every == 0 or step == config.steps:
-                curve.append((step, loss))
-                tf.summary.scalar("loss", loss, step=step)
-                tf.summary.scalar("batch_accuracy", accuracy, step=step)
+    for images, labels in batches.take(config.steps):
+        loss, accuracy = (float(t) for t in train_step(images, labels))
+        if config.log_every_steps and step % config.log_every_steps == 0:
+            say(accuracy_line(step, accuracy))
+        step += 1
+        if not recording.step(step, loss, batch_accuracy=accuracy):
+            break
     train_seconds = time.perf_counter() - started
     say(f"training time: {train_seconds:.1f} s")
-    accuracy, top_share = keras.test_predictions(
-        model, test_images, test_labels, config.eval_batch_size
+    evaluation = evaluate(
+        keras.classes(model), keras.chunks(test_images, test_labels, config.eval_batch_size)
     )
     writer.close()
-    return Outcome(
-        test_accuracy=accuracy,
-        test_images=len(test_labels),
-        loss_curve=curve,
-        steps=step,
-        train_seconds=train_seconds,
-        diverged=diverged,
-        extra={"parameters": int(model.count_params()), "top_prediction_share": top_share},
+    return recording.outcome(
+        evaluation, steps=step, train_seconds=train_seconds, parameters=int(model.count_params())
     )

@@ -9,23 +9,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tf1_tutorials.variants import graph, graph_cnn
+from tf1_tutorials.variants import graph_cnn
 from tf1_tutorials.variants.graph import tf
+from tf1_tutorials.variants.recipe import Epochs
 
 KIND = "graph"
 DATASET = "mnist"
 
 
 @dataclass(frozen=True)
-class Config:
-    learning_rate: float = 0.01
+class Config(Epochs):
     epochs: int = 15
     batches_per_epoch: int = 550  # int(55000 / batch_size)
     batch_size: int = 100
-    weight_stddev: float = 0.01  # the dense layer's random_normal weights
-    dense_bias_stddev: float = 1.0
     eval_batch_size: int = 1000
     log_every_epochs: int = 1
+    learning_rate: float = 0.01
+    weight_stddev: float = 0.01  # the dense layer's random_normal weights
+    dense_bias_stddev: float = 1.0
 
 
 def conv_pool(x, filters: int, name: str):
@@ -41,7 +42,7 @@ def conv_pool(x, filters: int, name: str):
     return conv, tf.layers.max_pooling2d(conv, pool_size=[2, 2], padding="SAME", strides=2)
 
 
-def inference(images, config: Config):
+def inference(images, is_training, config: Config):
     end_points = {}
     x = tf.reshape(images, [-1, 28, 28, 1])
     end_points["conv1"], end_points["pool1"] = conv_pool(x, 32, "conv1")
@@ -52,14 +53,4 @@ def inference(images, config: Config):
     return end_points["logits"], end_points
 
 
-loss = graph_cnn.loss
-training = graph_cnn.training
-
-
-def build(config: Config) -> graph.Model:
-    images, labels = graph.placeholders((784,))
-    logits, end_points = inference(images, config)
-    loss_op = loss(logits, labels)
-    return graph.assemble(
-        images, labels, logits, loss_op, training(loss_op, config), end_points=end_points
-    )
+optimizer = graph_cnn.optimizer

@@ -8,23 +8,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tf1_tutorials.variants import graph
 from tf1_tutorials.variants.graph import tf
+from tf1_tutorials.variants.recipe import Epochs
 
 KIND = "graph"
 DATASET = "mnist"
 
 
 @dataclass(frozen=True)
-class Config:
-    learning_rate: float = 0.1
+class Config(Epochs):
     epochs: int = 30
     batches_per_epoch: int = 550  # int(55000 / batch_size)
     batch_size: int = 100
-    hidden_units: tuple[int, int] = (256, 256)
-    init_stddev: float = 1.0  # random_normal for every weight and bias
     eval_batch_size: int = 10000
     log_every_epochs: int = 3
+    learning_rate: float = 0.1
+    hidden_units: tuple[int, int] = (256, 256)
+    init_stddev: float = 1.0  # random_normal for every weight and bias
 
 
 def dense(inputs, units: int, stddev: float, name: str):
@@ -35,25 +35,12 @@ def dense(inputs, units: int, stddev: float, name: str):
         return tf.matmul(inputs, weights) + biases
 
 
-def inference(images, config: Config):
+def inference(images, is_training, config: Config):
     hidden1 = tf.nn.sigmoid(dense(images, config.hidden_units[0], config.init_stddev, "hidden1"))
     hidden2 = tf.nn.sigmoid(dense(hidden1, config.hidden_units[1], config.init_stddev, "hidden2"))
     logits = dense(hidden2, 10, config.init_stddev, "logits")
     return logits, {"hidden1": hidden1, "hidden2": hidden2, "logits": logits}
 
 
-def loss(logits, labels):
-    return graph.mean_cross_entropy(logits, labels)
-
-
-def training(loss_op, config: Config):
-    return graph.minimize(tf.train.GradientDescentOptimizer(config.learning_rate), loss_op)
-
-
-def build(config: Config) -> graph.Model:
-    images, labels = graph.placeholders((784,))
-    logits, end_points = inference(images, config)
-    loss_op = loss(logits, labels)
-    return graph.assemble(
-        images, labels, logits, loss_op, training(loss_op, config), end_points=end_points
-    )
+def optimizer(config: Config):
+    return tf.train.GradientDescentOptimizer(config.learning_rate)

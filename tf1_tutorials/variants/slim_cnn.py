@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tf1_tutorials.variants import graph
 from tf1_tutorials.variants.graph import tf
+from tf1_tutorials.variants.recipe import Steps
 
 
 def _import_slim():
@@ -29,19 +29,21 @@ DATASET = "mnist"
 
 
 @dataclass(frozen=True)
-class Config:
-    learning_rate: float = 1e-4
+class Config(Steps):
     steps: int = 20000
     batch_size: int = 50
+    eval_batch_size: int = 1000
+    log_every_steps: int = 100
+    learning_rate: float = 1e-4
     keep_prob: float = 0.5
     weight_stddev: float = 0.1
     bias_init: float = 0.1
-    eval_batch_size: int = 1000
-    log_every_steps: int = 100
 
 
 def lenet(images, is_training, config: Config):
-    """The network as one function with its end points, in the style of TF-Slim's nets/lenet.py."""
+    """The network as one function with its end points, in the style of TF-Slim's nets/lenet.py;
+    slim.dropout is on while ``is_training`` is fed True."""
+    is_training = is_training.placeholder(True, False)
     end_points = {}
     with slim.arg_scope(
         [slim.conv2d, slim.fully_connected],
@@ -64,26 +66,8 @@ def lenet(images, is_training, config: Config):
     return logits, end_points
 
 
-def loss(logits, labels):
-    return graph.mean_cross_entropy(logits, labels)
+inference = lenet
 
 
-def training(loss_op, config: Config):
-    return graph.minimize(tf.train.AdamOptimizer(config.learning_rate), loss_op)
-
-
-def build(config: Config) -> graph.Model:
-    images, labels = graph.placeholders((784,))
-    is_training = tf.placeholder(tf.bool, name="is_training")
-    logits, end_points = lenet(images, is_training, config)
-    loss_op = loss(logits, labels)
-    return graph.assemble(
-        images,
-        labels,
-        logits,
-        loss_op,
-        training(loss_op, config),
-        train_feed={is_training: True},
-        eval_feed={is_training: False},
-        end_points=end_points,
-    )
+def optimizer(config: Config):
+    return tf.train.AdamOptimizer(config.learning_rate)
