@@ -1,16 +1,21 @@
 """The run library: typed settings through JSON, a fresh process that trains exactly as this one
-does, its user errors as one line."""
+does, its user errors as one line, and one rule for a log directory nobody named."""
 
 from __future__ import annotations
 
+import argparse
+import re
 from pathlib import Path
 
 import pytest
 from data_support import real_data_root
 
+from tf1_tutorials.cluster import task
 from tf1_tutorials.runner import (
     ChildRunError,
     RunSettings,
+    default_logdir,
+    plan,
     run,
     run_in_fresh_process,
 )
@@ -68,3 +73,17 @@ def test_a_bad_setting_in_a_fresh_process_is_its_one_error_line(tmp_path):
         f"experts run in {tmp_path / 'run'}: keep_prob: must be above 0 and at most 1, got 1.5"
     )
     assert not (tmp_path / "run").exists()
+
+
+def test_every_command_without_a_logdir_takes_the_one_default(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    stamped = re.compile(r"(.+)-\d{8}-\d{6}(-\d+)?")
+    run_dir = plan(RunSettings("softmax")).logdir
+    parser = argparse.ArgumentParser()
+    task.add_arguments(parser)
+    cluster_dir = task.cluster_logdir(parser.parse_args(["experts"]))
+    next_dir = default_logdir("softmax", resume=False)
+    assert run_dir.parent == cluster_dir.parent == next_dir.parent == Path("runs")
+    assert stamped.fullmatch(run_dir.name)[1] == "softmax" and run_dir.is_dir()
+    assert stamped.fullmatch(cluster_dir.name)[1] == "cluster-experts"
+    assert stamped.fullmatch(next_dir.name)[1] == "softmax" and next_dir != run_dir

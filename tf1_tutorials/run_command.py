@@ -14,11 +14,7 @@ from tf1_tutorials.training_arguments import add_training_arguments, overrides_f
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_training_arguments(
-        parser,
-        "a name from `tf1-tutorials list`",
-        {"checkpoint_every": "save a checkpoint every STEPS steps (0: only at the end)"},
-    )
+    add_training_arguments(parser, "a name from `tf1-tutorials list`")
     parser.add_argument(
         "--resume",
         action="store_true",

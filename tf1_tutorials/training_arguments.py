@@ -25,26 +25,32 @@ HELP = {
     "(default: a fresh random seed, recorded in the result)",
     "logdir": "where checkpoints, TensorBoard events and result.json go "
     "(default: runs/<variant>-<timestamp>)",
-    "checkpoint_every": "save a checkpoint every STEPS steps and at the end",
+    "checkpoint_every": "save a checkpoint every STEPS steps and at the end (0: only at the end)",
 }
 
 
 def add_training_arguments(
-    parser: argparse.ArgumentParser, variant_help: str, help_texts: dict[str, str] | None = None
+    parser: argparse.ArgumentParser,
+    variant_help: str,
+    help_texts: dict[str, str] | None = None,
+    settings: tuple[str, ...] = (*SETTING_FLAGS, "scale_inputs"),
 ) -> None:
-    """The shared arguments; ``help_texts`` (a SETTING_FLAGS or HELP key -> text) says what one
-    means for this command."""
+    """The shared arguments, with a flag for each of ``settings`` (SETTING_FLAGS and
+    ``scale_inputs``: the ones this command's variants have); ``help_texts`` (a HELP key -> text)
+    says what a flag means for this command."""
     texts = {**HELP, **(help_texts or {})}
     parser.add_argument("variant", help=variant_help)
     for name in SETTING_FLAGS:
-        parser.add_argument("--" + name.replace("_", "-"), dest=name, help=texts[name])
-    parser.add_argument(
-        "--scale-inputs",
-        action="store_const",
-        const="true",
-        dest="scale_inputs",
-        help="divide the CIFAR-10 pixels by 255 (the document fed raw 0-255 values)",
-    )
+        if name in settings:
+            parser.add_argument("--" + name.replace("_", "-"), dest=name, help=texts[name])
+    if "scale_inputs" in settings:
+        parser.add_argument(
+            "--scale-inputs",
+            action="store_const",
+            const="true",
+            dest="scale_inputs",
+            help="divide the CIFAR-10 pixels by 255 (the document fed raw 0-255 values)",
+        )
     parser.add_argument(
         "--set",
         action="append",
