@@ -3,7 +3,8 @@
 The flow, one folder or module a stage:
     data/       files on disk or a download -> read_data_sets -> DataSet.next_batch
     variants/   each tutorial's graph, in the TF1 style (inference, loss, training, evaluation)
-    session.py  the runner that owns the Session and the feed dicts -> a result record
+    session.py  the training loop that owns the Session and the feed dicts -> a result record
+    runner.py   one run's settings, checked, trained here or in a fresh process -> result.json
     bands.py    the accuracy bands, documented or measured
     harness.py  runs under seeds, compared with their bands
     report.py   results -> REPORT.md and plots
