@@ -30,15 +30,12 @@ RUNS: dict[str, dict] = {
 
 def run(variant: str, workdir: Path) -> dict:
     """The bits of one golden run: its loss curve and test accuracy, exactly."""
-    from tf1_tutorials.run_command import run_in_subprocess
+    from tf1_tutorials.runner import RunSettings, run_in_fresh_process
 
-    record = run_in_subprocess(
-        variant,
-        workdir / variant,
-        RUNS[variant],
-        seed=SEED,
-        extra_args=("--deterministic",),
+    settings = RunSettings(
+        variant, RUNS[variant], seed=SEED, logdir=workdir / variant, deterministic=True
     )
+    record = run_in_fresh_process(settings)
     return {
         "settings": RUNS[variant],
         "loss_curve": record["loss_curve"],

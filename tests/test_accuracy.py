@@ -43,16 +43,13 @@ def test_fresh_run_lands_in_band(item, tmp_path, private_data_dir):
 
 @pytest.mark.accuracy
 def test_same_seed_with_op_determinism_repeats_exactly(tmp_path, private_data_dir):
-    from tf1_tutorials.run_command import run_in_subprocess
+    from tf1_tutorials.runner import RunSettings, run_in_fresh_process
 
     def run(name):
-        return run_in_subprocess(
-            "experts",
-            tmp_path / name,
-            {"steps": 200},
-            seed=5,
-            extra_args=("--deterministic",),
+        settings = RunSettings(
+            "experts", {"steps": 200}, seed=5, logdir=tmp_path / name, deterministic=True
         )
+        return run_in_fresh_process(settings)
 
     first, second = run("a"), run("b")
     assert first["test_accuracy"] == second["test_accuracy"]

@@ -26,7 +26,7 @@ import numpy as np
 import pytest
 from data_support import real_data_root
 
-from tf1_tutorials.run_command import run_in_subprocess
+from tf1_tutorials.runner import RunSettings, run_in_fresh_process
 
 STEPS = 50
 FULL_STEPS = [10, 20, 30, 40, 50]  # session.FULL_SUMMARY_EVERY recorded points of STEPS
@@ -34,16 +34,16 @@ FULL, LIGHT = "full", "light"  # TensorBoard's runs: one log directory each
 STARTUP_SECONDS = 90
 
 
-def train_softmax(logdir: Path, tmp: Path, *flags: str) -> Path:
-    run_in_subprocess(
+def train_softmax(logdir: Path, tmp: Path, summaries: str = LIGHT) -> Path:
+    settings = RunSettings(
         "softmax",
-        logdir,
         {"steps": STEPS},
         seed=1,
         data_dir=tmp / "mnist",
-        extra_args=flags,
-        env={"TF1_TUTORIALS_DATA": str(real_data_root())},
+        logdir=logdir,
+        summaries=summaries,
     )
+    run_in_fresh_process(settings, env={"TF1_TUTORIALS_DATA": str(real_data_root())})
     return logdir
 
 
@@ -51,7 +51,7 @@ def train_softmax(logdir: Path, tmp: Path, *flags: str) -> Path:
 def logs(tmp_path_factory) -> Path:
     """A folder holding two runs of softmax: one with ``--summaries full``, one with the default."""
     tmp = tmp_path_factory.mktemp("tensorboard")
-    train_softmax(tmp / "logs" / FULL, tmp, "--summaries", "full")
+    train_softmax(tmp / "logs" / FULL, tmp, FULL)
     train_softmax(tmp / "logs" / LIGHT, tmp)
     return tmp / "logs"
 

@@ -16,7 +16,7 @@ import pytest
 from data_support import real_data_root
 
 from tf1_tutorials import variants
-from tf1_tutorials.run_command import run_variant
+from tf1_tutorials.runner import RunSettings, run
 from tf1_tutorials.settings import SettingError
 
 GRAPH_VARIANTS = [
@@ -182,7 +182,8 @@ SHORT = {
 
 @pytest.mark.parametrize("name", GRAPH_VARIANTS)
 def test_a_short_run_on_the_real_data_lowers_the_loss(name, tmp_path, real_data):
-    record, path = run_variant(name, SHORT[name], seed=3, logdir=tmp_path, say=lambda line: None)
+    settings = RunSettings(name, SHORT[name], seed=3, logdir=tmp_path)
+    record, path = run(settings, say=lambda line: None)
     losses = [loss for _, loss in record["loss_curve"]]
     assert record["steps"] == 60 and len(losses) == 60
     assert not record["diverged"]
@@ -195,7 +196,7 @@ def test_a_short_run_on_the_real_data_lowers_the_loss(name, tmp_path, real_data)
 
 def test_experts_prints_the_tutorial_line_every_100_steps(tmp_path, real_data):
     lines = []
-    run_variant("experts", {"steps": 201}, seed=1, logdir=tmp_path, say=lines.append)
+    run(RunSettings("experts", {"steps": 201}, seed=1, logdir=tmp_path), say=lines.append)
     logged = [line for line in lines if line.startswith("step ")]
     assert [line.split(",")[0] for line in logged] == ["step 0", "step 100", "step 200"]
     assert all(", training accuracy " in line for line in logged)
@@ -215,12 +216,17 @@ def scalars(logdir, tag):
 def test_resume_continues_from_the_checkpoint_to_the_total_and_events_hold_the_loss(
     tmp_path, real_data
 ):
-    quiet = {"say": lambda line: None, "logdir": tmp_path, "checkpoint_every": 10}
-    first, _ = run_variant("softmax", {"steps": 30}, seed=4, **quiet)
+    def quiet(steps, resume=False):
+        settings = RunSettings(
+            "softmax", {"steps": steps}, seed=4, logdir=tmp_path, resume=resume, checkpoint_every=10
+        )
+        return run(settings, say=lambda line: None)
+
+    first, _ = quiet(30)
     assert first["steps"] == 30
     assert (tmp_path / "checkpoint").exists()
 
-    resumed, _ = run_variant("softmax", {"steps": 70}, seed=4, resume=True, **quiet)
+    resumed, _ = quiet(70, resume=True)
     assert resumed["steps"] == 70
     assert resumed["start_step"] == 30 and resumed["steps_trained"] == 40
     assert 0.5 < resumed["test_accuracy"] <= 1.0
@@ -232,9 +238,9 @@ def test_resume_continues_from_the_checkpoint_to_the_total_and_events_hold_the_l
 
 def test_resume_without_a_checkpoint_names_the_directory(tmp_path, real_data):
     with pytest.raises(FileNotFoundError, match=str(tmp_path)):
-        run_variant("softmax", {"steps": 5}, seed=1, logdir=tmp_path, resume=True, say=print)
+        run(RunSettings("softmax", {"steps": 5}, seed=1, logdir=tmp_path, resume=True))
 
 
 def test_an_unknown_setting_names_the_variant_and_its_settings():
     with pytest.raises(SettingError, match="softmax"):
-        run_variant("softmax", {"no_such_setting": 1}, seed=1, logdir="unused")
+        run(RunSettings("softmax", {"no_such_setting": 1}, seed=1, logdir="unused"))

@@ -11,7 +11,7 @@ import textwrap
 import pytest
 from data_support import real_data_root
 
-from tf1_tutorials.run_command import run_in_subprocess
+from tf1_tutorials.runner import RunSettings, run_in_fresh_process
 
 INSPECT = """
 import dataclasses, json
@@ -119,7 +119,8 @@ def test_a_short_run_on_the_real_data_lowers_the_loss(
 ):
     real_data_root()
     monkeypatch.setenv("TF1_TUTORIALS_DATA_DIR", str(tmp_path / "data"))
-    record = run_in_subprocess(variant, tmp_path / "run", settings, seed=2, timeout=600)
+    run_settings = RunSettings(variant, settings, seed=2, logdir=tmp_path / "run")
+    record = run_in_fresh_process(run_settings, timeout=600)
     losses = [loss for _, loss in record["loss_curve"]]
     assert record["steps"] == steps and not record["diverged"]
     assert losses[-1] < losses[0], losses

@@ -6,7 +6,7 @@ The flow, one folder or module a stage:
     compose.py  placeholders -> inference -> loss -> minimize -> evaluation: one graph
     session.py  the loop that owns the Session and the feed dicts
     recorder.py the loss curve, divergence, scalars and log lines of every loop; the test
-    results.py  -> a result record
+    runner.py   one run's settings, checked, trained here or in a fresh process -> result.json
     bands.py    the accuracy bands, documented or measured
     harness.py  runs under seeds, compared with their bands
     report.py   results -> REPORT.md and plots

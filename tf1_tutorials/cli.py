@@ -107,17 +107,23 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(argv)
     args = parser.parse_args(argv)
-    debug = args.debug or os.environ.get(DEBUG_ENV, "") not in ("", "0")
     if args.command is None:
         parser.print_help(sys.stderr)
         return USAGE
+    return run_reporting_errors(args.command, lambda: args._module.main(args), args.debug)
+
+
+def run_reporting_errors(command: str, call, debug: bool = False) -> int:
+    """``call()``'s exit status; a user's mistake or an interrupt said as subcommand ``command``
+    says it (one line, its status), anything else raised with its traceback."""
+    debug = debug or os.environ.get(DEBUG_ENV, "") not in ("", "0")
     try:
-        return int(args._module.main(args) or 0)
+        return int(call() or 0)
     except KeyboardInterrupt as err:  # Ctrl-C, or SIGTERM while training (errors.Terminated)
         signum = getattr(err, "signum", signal.SIGINT)
         if debug:
             traceback.print_exc()
-        print(f"{PROG} {args.command}: stopped by {signal.Signals(signum).name}", file=sys.stderr)
+        print(f"{PROG} {command}: stopped by {signal.Signals(signum).name}", file=sys.stderr)
         return 128 + signum
     except (UserError, OSError, ValueError) as err:
         explained = _explain(err)
@@ -126,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         if debug:
             traceback.print_exc()
         status, message, hint = explained
-        _say_error(args.command, message, hint)
+        _say_error(command, message, hint)
         return status
 
 

@@ -36,6 +36,7 @@ from tf1_tutorials.data.sources import (
     load,
     local_source_dir,
 )
+from tf1_tutorials.runner import RUNS_DIR
 
 DISTRIBUTION = "tf1-tutorials"
 CHECKED_PACKAGES = ("tensorflow", "tf-keras", "tf-slim", "tensorboard", "numpy")
@@ -57,7 +58,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the MNIST data directory a run would be given (default: the reader's cache)",
     )
     parser.add_argument(
-        "--logdir", default="runs", help="where runs write their logs (default: runs)"
+        "--logdir",
+        default=str(RUNS_DIR),
+        help=f"where runs write their logs (default: {RUNS_DIR})",
     )
     parser.add_argument(
         "--timeout",

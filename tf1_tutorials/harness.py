@@ -25,7 +25,7 @@ from pathlib import Path
 
 from tf1_tutorials import bands, results
 from tf1_tutorials.errors import FileProblem, UsageError, check_writable_dir
-from tf1_tutorials.run_command import SEED_RANGE, run_in_subprocess
+from tf1_tutorials.runner import SEED_RANGE, RunSettings, run_in_fresh_process
 
 RUN_FIELDS = ("seed", "test_accuracy", "test_images", "diverged", "steps", "train_seconds")
 OPTIONAL_RUN_FIELDS = ("top_prediction_share", "wall_seconds", "cpu_seconds", "load_average")
@@ -52,15 +52,9 @@ def run_entry(item: bands.Entry, seed: int, workdir: Path, threads: int = 0) -> 
     while results.holds_a_run(logdir):  # a --workdir used before: its runs are left alone
         number += 1
         logdir = workdir / f"{item.key}-seed{seed}-{number}"
-    extra = ("--threads", str(threads)) if threads else ()
+    settings = RunSettings(item.variant, item.settings, seed=seed, logdir=logdir, threads=threads)
     started, cpu_before = time.perf_counter(), _children_cpu_seconds()
-    record = run_in_subprocess(
-        item.variant,
-        logdir,
-        item.settings,
-        seed=seed,
-        extra_args=extra,
-    )
+    record = run_in_fresh_process(settings)
     record["wall_seconds"] = round(time.perf_counter() - started, 3)
     # With runs one at a time, the CPU time of this run alone: unlike the wall time, it barely
     # changes when other work shares the cores, which the load average at its end shows.

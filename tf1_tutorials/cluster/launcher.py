@@ -18,7 +18,6 @@ No TensorFlow is imported in this process.
 from __future__ import annotations
 
 import argparse
-import datetime
 import os
 import secrets
 import signal
@@ -34,8 +33,9 @@ from tf1_tutorials import variants
 from tf1_tutorials.cluster import task as task_module
 from tf1_tutorials.cluster.spec import ClusterSpecError, TaskSpec, check_variant, local_cluster
 from tf1_tutorials.errors import Terminated, UsageError
-from tf1_tutorials.run_command import SEED_RANGE
+from tf1_tutorials.runner import SEED_RANGE
 from tf1_tutorials.settings import make_config, static_variant
+from tf1_tutorials.training_arguments import SETTING_FLAGS, overrides_from_args
 
 PS_GRACE_SECONDS = 10.0  # how long the ps tasks get to stop by themselves once the workers are done
 TERMINATE_GRACE_SECONDS = 5.0  # between SIGTERM and SIGKILL
@@ -59,7 +59,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="train a variant on a cluster of local processes",
         description="Train a variant on --ps ps and --workers worker processes on 127.0.0.1.",
     )
-    task_module.add_training_arguments(run)
+    task_module.add_cluster_training_arguments(run)
     one = sub.add_parser(
         "task",
         help="run one task of a cluster (TF_CONFIG or --ps-hosts/--worker-hosts/...)",
@@ -99,7 +99,7 @@ class LaunchError(RuntimeError):
 def task_argv(args: argparse.Namespace, logdir: Path, seed: int) -> list[str]:
     """The training arguments every task gets (paths absolute: tasks run in their own folders)."""
     argv = [args.variant, "--logdir", str(logdir), "--seed", str(seed)]
-    for name in task_module.TRAINING_FLAGS:
+    for name in SETTING_FLAGS:
         value = getattr(args, name, None)
         if value is not None:
             argv += ["--" + name.replace("_", "-"), str(value)]
@@ -248,11 +248,7 @@ def launch(
 ) -> Path:
     """Run the whole cluster on this machine; return the chief's log directory (result.json)."""
     seed = args.seed if args.seed is not None else secrets.randbelow(2**31)
-    if args.logdir:
-        logdir = Path(args.logdir).resolve()
-    else:
-        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-        logdir = Path("runs").resolve() / f"cluster-{args.variant}-{stamp}"
+    logdir = task_module.cluster_logdir(args).resolve()
     tasks_dir = logdir / "tasks"
     tasks_dir.mkdir(parents=True, exist_ok=True)
     chief = local_cluster(num_ps, num_workers)
@@ -281,7 +277,7 @@ def check_arguments(args: argparse.Namespace) -> None:
     """UsageError naming the first bad argument, before any task starts (no TensorFlow)."""
     try:
         check_variant(args.variant)
-        overrides = task_module.training_overrides(args)
+        overrides = overrides_from_args(args)
         module_name = variants.get(args.variant).module
         make_config(static_variant(module_name).config_class, overrides, args.variant)
         if args.ps < 1 or args.workers < 1:

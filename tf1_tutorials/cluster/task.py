@@ -26,31 +26,30 @@ from tf1_tutorials.cluster.spec import (
     check_variant,
     resolve,
 )
-from tf1_tutorials.settings import SettingError, parse_assignments
+from tf1_tutorials.runner import default_logdir
+from tf1_tutorials.settings import SettingError
+from tf1_tutorials.training_arguments import add_training_arguments, overrides_from_args
 
 # Set by the launcher to its own pid: a task it started stops when the launcher is gone.
 LAUNCHER_PID_ENV = "TF1_TUTORIALS_CLUSTER_LAUNCHER_PID"
-# The variants whose graphs this module replicates (both train through graph.minimize).
-TRAINING_FLAGS = {
+# The settings of softmax and experts with a flag of their own; any other goes by --set.
+CLUSTER_SETTINGS = ("steps", "learning_rate", "batch_size", "keep_prob")
+CLUSTER_HELP = {
     "steps": "global steps: aggregated updates (sync) or all workers' updates together (async)",
-    "learning_rate": "optimizer learning rate",
     "batch_size": "training batch size of each worker",
     "keep_prob": "dropout keep probability while training (experts)",
+    "seed": "graph seed of every task; worker i shuffles its batches with seed + i (default: "
+    "`cluster run` picks a fresh one, recorded in the result; a task started alone is unseeded)",
+    "logdir": "the chief's checkpoints, TensorBoard events, result.json "
+    "(default: runs/cluster-<variant>-<timestamp>)",
+    "checkpoint_every": "the chief saves a checkpoint every STEPS global steps and at the end",
 }
 
 
-def add_training_arguments(parser: argparse.ArgumentParser) -> None:
+def add_cluster_training_arguments(parser: argparse.ArgumentParser) -> None:
     """What to train and how: the same for every task (the launcher passes them on to each)."""
-    parser.add_argument("variant", help=f"the variant to train: {' or '.join(SUPPORTED)}")
-    for name, help_text in TRAINING_FLAGS.items():
-        parser.add_argument("--" + name.replace("_", "-"), dest=name, help=help_text)
-    parser.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="any other Config setting of the variant, e.g. --set eval_batch_size=500",
-    )
+    variant_help = f"the variant to train: {' or '.join(SUPPORTED)}"
+    add_training_arguments(parser, variant_help, CLUSTER_HELP, CLUSTER_SETTINGS)
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument(
         "--sync",
@@ -62,23 +61,6 @@ def add_training_arguments(parser: argparse.ArgumentParser) -> None:
     mode.add_argument(
         "--async", dest="sync", action="store_false", help="asynchronous updates (no waiting)"
     )
-    parser.add_argument(
-        "--seed",
-        type=int,
-        help="graph seed of every task; worker i shuffles its batches with seed + i (default: "
-        "`cluster run` picks a fresh one, recorded in the result; a task started alone is "
-        "unseeded)",
-    )
-    parser.add_argument("--data-dir", help="data directory (default: the reader's cache)")
-    parser.add_argument("--logdir", help="the chief's checkpoints, TensorBoard events, result.json")
-    parser.add_argument(
-        "--checkpoint-every",
-        type=int,
-        default=1000,
-        metavar="STEPS",
-        help="the chief saves a checkpoint every STEPS global steps and at the end",
-    )
-    parser.add_argument("--threads", type=int, default=0, help="intra-op threads (0: all cores)")
     parser.add_argument(
         "--wait-seconds",
         type=float,
@@ -98,27 +80,21 @@ def add_cluster_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_training_arguments(parser)
+    add_cluster_training_arguments(parser)
     add_cluster_arguments(parser)
-
-
-def training_overrides(args: argparse.Namespace) -> dict:
-    """The Config overrides the flags and ``--set`` ask for."""
-    overrides = parse_assignments(args.set)
-    for name in TRAINING_FLAGS:
-        value = getattr(args, name, None)
-        if value is not None:
-            overrides[name] = value
-    return overrides
 
 
 # --- entry point --------------------------------------------------------------------------------
 
 
+def cluster_logdir(args: argparse.Namespace) -> Path:
+    """``--logdir``, else the default of every run, named ``cluster-<variant>``."""
+    return Path(args.logdir) if args.logdir else default_logdir(f"cluster-{args.variant}", False)
+
+
 def options_from_args(args: argparse.Namespace) -> TaskOptions:
-    logdir = Path(args.logdir) if args.logdir else Path("runs") / f"cluster-{args.variant}"
     return TaskOptions(
-        logdir=logdir,
+        logdir=cluster_logdir(args),
         sync=args.sync,
         seed=args.seed,
         data_dir=Path(args.data_dir) if args.data_dir else None,
@@ -138,7 +114,7 @@ def run_task(args: argparse.Namespace, prog: str = "tf1-tutorials cluster task")
             task_index=args.task_index,
         )
         check_variant(args.variant)
-        overrides = training_overrides(args)
+        overrides = overrides_from_args(args)
         if args.checkpoint_every <= 0:
             raise SettingError(f"--checkpoint-every: must be positive, got {args.checkpoint_every}")
         if not args.wait_seconds > 0:

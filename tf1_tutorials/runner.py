@@ -1,0 +1,351 @@
+"""Run one variant: what the commands, the harness and the tests call (no TensorFlow at import).
+
+A run is described by :class:`RunSettings`, typed values only. :func:`plan` checks every setting
+before TensorFlow is imported: the variant and its settings (read from the variant's source), the
+seed, the threads, the data and log directories (a new run never writes into one that holds a run;
+``resume`` continues the run ``run.json`` there records, with its seed and settings). :func:`run`
+trains in this process; :func:`run_in_fresh_process` in a new Python process
+(``python -m tf1_tutorials.runner``, the settings as JSON on its stdin), so one process can run
+many variants (a process holds TensorFlow in either v1 or v2 mode, never both).
+:func:`default_logdir` is the one rule for a log directory nobody named.
+
+Errors are those of :mod:`tf1_tutorials.errors`, for ``cli.main`` to report.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import json
+import os
+import secrets
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tf1_tutorials import bands, results, variants
+from tf1_tutorials.errors import (
+    ENVIRONMENT,
+    USAGE,
+    FileProblem,
+    MissingFile,
+    UsageError,
+    UserError,
+    check_writable_dir,
+)
+from tf1_tutorials.settings import check_batch_size, make_config, static_variant
+from tf1_tutorials.variants import recipe
+
+# The committed report, where the package runs from its repository (else: how to write one).
+REPORT = Path(__file__).resolve().parent.parent / "report" / "REPORT.md"
+RUNS_DIR = Path("runs")  # where runs without a log directory of their own go
+RUN_PROG = "tf1-tutorials run"  # how a run's error lines begin
+SEED_RANGE = range(2**32)  # what TensorFlow and NumPy accept as a seed
+# Settings a resumed run may change: how long it trains and what it prints, not what it trains.
+RESUMABLE_SETTINGS = ("steps", "epochs", "eval_batch_size", "log_every_steps", "log_every_epochs")
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """Everything one run is asked to do. ``overrides``: Config field -> value (typed, or a string
+    to convert as ``--set`` does); ``seed`` None picks a fresh one; ``logdir`` None picks
+    :func:`default_logdir`; ``progress`` None shows a bar only when stderr is a terminal."""
+
+    variant: str
+    overrides: dict = field(default_factory=dict)
+    seed: int | None = None
+    data_dir: Path | None = None
+    logdir: Path | None = None
+    resume: bool = False
+    deterministic: bool = False
+    checkpoint_every: int = 1000
+    threads: int = 0
+    progress: bool | None = None
+    summaries: str = "light"
+
+    def __post_init__(self):
+        object.__setattr__(self, "overrides", dict(self.overrides))
+        for name in ("data_dir", "logdir"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, Path(value))
+
+    def to_json(self) -> str:
+        fields = dataclasses.asdict(self)
+        for name in ("data_dir", "logdir"):
+            fields[name] = None if fields[name] is None else str(fields[name])
+        return json.dumps(fields)
+
+    @classmethod
+    def from_json(cls, text: str) -> RunSettings:
+        """The settings ``to_json`` wrote (JSON lists become the tuples they were)."""
+        fields = json.loads(text)
+        overrides = fields.pop("overrides")
+        typed = {k: tuple(v) if isinstance(v, list) else v for k, v in overrides.items()}
+        return cls(overrides=typed, **fields)
+
+
+@dataclass
+class Plan:
+    """A run whose every setting has been checked (no TensorFlow imported yet)."""
+
+    variant: variants.Variant
+    kind: str
+    dataset: str | None
+    overrides: dict
+    seed: int
+    logdir: Path
+    resume: bool
+
+
+def default_logdir(variant: str, resume: bool) -> Path:
+    """A fresh ``runs/<variant>-<timestamp>``; with ``resume``, the newest one with a checkpoint.
+    The one rule of every command given no log directory (a cluster passes cluster-<variant>)."""
+    if resume:
+        candidates = [
+            path for path in sorted(RUNS_DIR.glob(f"{variant}-*")) if results.checkpoint_steps(path)
+        ]
+        if not candidates:
+            raise MissingFile(
+                f"--resume: no --logdir given and no {RUNS_DIR}/{variant}-* holds a checkpoint "
+                "to continue"
+            )
+        return candidates[-1]
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    logdir, number = RUNS_DIR / f"{variant}-{stamp}", 1
+    while logdir.exists():
+        number += 1
+        logdir = RUNS_DIR / f"{variant}-{stamp}-{number}"
+    return logdir
+
+
+def _step_flag(config) -> str:
+    return "--steps" if isinstance(config, recipe.Steps) else "--epochs"
+
+
+def _resume_settings(name: str, static, overrides: dict, logdir: Path, seed: int | None):
+    """The overrides and seed of the run ``logdir`` holds, with ``overrides`` on top; UsageError
+    naming the first difference a resumed run cannot have."""
+    try:
+        recorded = results.read_run(logdir)
+    except ValueError as err:
+        raise FileProblem(f"--resume: {err}") from None
+    if recorded is None:  # checkpoints written before run files existed: TensorFlow checks them
+        return overrides, seed
+    if recorded.get("variant") != name:
+        raise UsageError(
+            f"--resume: {logdir} holds a {recorded.get('variant')} run, not {name}",
+            hint=f"tf1-tutorials run {recorded.get('variant')} --resume --logdir {logdir}",
+        )
+    fields = {f.name for f in dataclasses.fields(static.config_class)}
+    base = {
+        key: tuple(value) if isinstance(value, list) else value
+        for key, value in recorded.get("config", {}).items()
+        if key in fields
+    }
+    asked = make_config(static.config_class, overrides, name)
+    merged = make_config(static.config_class, {**base, **overrides}, name)
+    for key, value in base.items():
+        if key not in RESUMABLE_SETTINGS and key in overrides and getattr(asked, key) != value:
+            raise UsageError(
+                f"--resume: {key} {getattr(asked, key)!r} differs from the run's {value!r} "
+                f"in {logdir}; a resumed run keeps its settings"
+            )
+    recorded_seed = recorded.get("seed")
+    if seed is not None and recorded_seed is not None and seed != recorded_seed:
+        raise UsageError(f"--resume: --seed {seed} differs from the run's seed {recorded_seed}")
+    return {key: getattr(merged, key) for key in fields}, recorded_seed if seed is None else seed
+
+
+def _check_resume_steps(config, logdir: Path) -> None:
+    steps = results.checkpoint_steps(logdir)
+    if not steps:
+        raise MissingFile(f"--resume: no checkpoint in {logdir}")
+    total = config.total_steps  # only graph variants resume: their Config is a recipe
+    if steps[-1] > total:
+        raise UsageError(
+            f"{_step_flag(config)}: {total} steps is fewer than the {steps[-1]} the checkpoint in "
+            f"{logdir} has trained",
+            hint=f"ask for at least {steps[-1]} steps, or none to continue to the run's own total",
+        )
+
+
+def plan(settings: RunSettings) -> Plan:
+    """Check every setting of a run before TensorFlow is imported or anything is written but an
+    (empty) log directory; SettingError/UsageError or FileProblem naming the first bad one."""
+    name, seed, resume = settings.variant, settings.seed, settings.resume
+    try:
+        variant = variants.get(name)
+    except ValueError as err:
+        raise UsageError(str(err), hint="`tf1-tutorials list` shows them") from None
+    static = static_variant(variant.module)
+    overrides = settings.overrides
+    config = make_config(static.config_class, overrides, name)
+    if resume and static.kind == "keras":
+        raise UsageError(f"--resume: {name} is a Keras variant and keeps no checkpoints")
+    if settings.summaries != "light" and static.kind != "graph":
+        raise UsageError(f"--summaries {settings.summaries}: graph variants only, not {name}")
+    if seed is not None and seed not in SEED_RANGE:
+        raise UsageError(f"--seed: must be 0 to {2**32 - 1}, got {seed}")
+    if settings.threads < 0:
+        raise UsageError(f"--threads: must be 0 (all cores) or more, got {settings.threads}")
+    if settings.checkpoint_every < 0:
+        raise UsageError(
+            f"--checkpoint-every: must be 0 (only at the end) or more, "
+            f"got {settings.checkpoint_every}"
+        )
+    data_dir = settings.data_dir
+    if data_dir is not None and data_dir.exists() and not data_dir.is_dir():
+        raise FileProblem(f"--data-dir {data_dir}: is a file, not a directory")
+    logdir = settings.logdir if settings.logdir is not None else default_logdir(name, resume)
+    if resume:
+        if logdir.exists() and not logdir.is_dir():
+            raise FileProblem(f"--logdir {logdir}: is a file, not a directory")
+        overrides, seed = _resume_settings(name, static, overrides, logdir, seed)
+        config = make_config(static.config_class, overrides, name)
+        _check_resume_steps(config, logdir)
+    elif results.holds_a_run(logdir):
+        held = results.read_run(logdir) if (logdir / results.RUN_FILE).is_file() else None
+        what = f"a {held['variant']} run" if held and "variant" in held else "another run's files"
+        raise FileProblem(
+            f"--logdir {logdir}: already holds {what}; a new run does not write over it",
+            hint="give another --logdir, or --resume to continue that run",
+        )
+    dataset = getattr(config, "dataset", static.dataset)
+    check_batch_size(config, dataset, static.kind)
+    check_writable_dir(logdir, "--logdir")
+    if seed is None:
+        seed = secrets.randbelow(2**31)
+    return Plan(variant, static.kind, dataset, overrides, seed, logdir, resume)
+
+
+def run(settings: RunSettings, say=print) -> tuple[dict, Path]:
+    """Run ``settings`` in this process; return its result record and the result file."""
+    started = time.perf_counter()
+    checked = plan(settings)
+    name, data_dir = settings.variant, settings.data_dir
+    module = checked.variant.load()
+    config = make_config(module.Config, checked.overrides, name)
+    seed, logdir, dataset = checked.seed, checked.logdir, checked.dataset
+
+    if module.KIND == "basics":
+        results.write_run(logdir, name, config, seed, settings.deterministic)
+        outcome = module.run(config, say=say)
+    else:
+        if data_dir is None:
+            from tf1_tutorials.data import default_data_dir
+
+            data_dir = default_data_dir(dataset)
+        from tf1_tutorials.variants import inputs
+
+        data = inputs.read(module, config, data_dir, seed)
+        results.write_run(logdir, name, config, seed, settings.deterministic)
+        if module.KIND == "graph":
+            from tf1_tutorials.session import RunOptions, train
+
+            options = RunOptions(
+                logdir=logdir,
+                seed=seed,
+                deterministic=settings.deterministic,
+                resume=settings.resume,
+                checkpoint_every=settings.checkpoint_every,
+                intra_op_threads=settings.threads,
+                progress=settings.progress,
+                summaries=settings.summaries,
+            )
+            outcome = train(module, config, data, options, say=say)
+        else:
+            outcome = module.train(
+                config,
+                data,
+                seed=seed,
+                deterministic=settings.deterministic,
+                logdir=logdir,
+                say=say,
+            )
+
+    from tf1_tutorials.tf import versions
+
+    record = results.make_record(
+        name, config, seed, outcome, time.perf_counter() - started, versions()
+    )
+    record["dataset"] = dataset
+    record["data_dir"] = str(data_dir) if data_dir is not None else None
+    path = results.write(record, logdir)
+    if outcome.test_accuracy is not None:
+        say(f"test accuracy {outcome.test_accuracy:g}")
+        defaults = dataclasses.asdict(module.Config())
+        item = bands.entry_for(name, record["config"], defaults)
+        if item is not None:
+            for line in bands.run_lines(
+                item, outcome.test_accuracy, record.get("top_prediction_share")
+            ):
+                say(line)
+            say(f"report: {REPORT if REPORT.exists() else 'tf1-tutorials report --html'}")
+    say(f"result: {path}")
+    return record, path
+
+
+def run_in_fresh_process(
+    settings: RunSettings, timeout: float | None = None, env: dict[str, str] | None = None
+) -> dict:
+    """Run ``settings`` in a fresh ``python -m tf1_tutorials.runner`` (the settings as JSON on its
+    stdin); return the parsed result record, with the run's output as ``record["stdout"]``.
+    Without a ``logdir``, :func:`default_logdir` picks one here. ``env`` adds to (or replaces in)
+    this process's environment; stderr is captured, so no progress bar unless asked for.
+
+    Raises ChildRunError (a RuntimeError) with the run's own error line when it refused or
+    failed on a user error, RuntimeError with the process's output tail if it failed otherwise.
+    """
+    if settings.logdir is None:
+        logdir = default_logdir(settings.variant, settings.resume)
+        settings = dataclasses.replace(settings, logdir=logdir)
+    command = [sys.executable, "-m", "tf1_tutorials.runner"]
+    done = subprocess.run(
+        command,
+        input=settings.to_json(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
+    said = [line for line in done.stderr.splitlines() if line.startswith(f"{RUN_PROG}: ")]
+    if done.returncode in (ENVIRONMENT, USAGE) and said:  # a user error, said in one line
+        raise ChildRunError(settings.variant, settings.logdir, done.returncode, said)
+    if done.returncode != 0:
+        raise RuntimeError(
+            f"{' '.join(command)} ({settings.to_json()}) exited with {done.returncode}:\n"
+            f"{done.stdout[-2000:]}\n{done.stderr[-4000:]}"
+        )
+    record = results.read(settings.logdir)
+    record["stdout"] = done.stdout
+    return record
+
+
+class ChildRunError(UserError, RuntimeError):
+    """A run in a fresh process ended on a user error; its own error (and hint) lines say which."""
+
+    def __init__(self, variant: str, logdir, status: int, lines: list[str]):
+        said = [line.removeprefix(f"{RUN_PROG}: ") for line in lines]
+        message = f"{variant} run in {logdir}: " + said[0].removeprefix("error: ")
+        super().__init__(message, hint=said[1].removeprefix("hint: ") if len(said) > 1 else None)
+        self.exit_status = status
+
+
+def main() -> int:
+    """The fresh process: read the settings from stdin, run them, report errors as the command."""
+    from tf1_tutorials import cli
+
+    settings = RunSettings.from_json(sys.stdin.read())
+
+    def run_settings() -> int:
+        run(settings)
+        return 0
+
+    return cli.run_reporting_errors("run", run_settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
