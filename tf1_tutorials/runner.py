@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import json
 import os
 import secrets
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from tf1_tutorials import bands, results, variants
@@ -35,7 +34,7 @@ from tf1_tutorials.errors import (
     UserError,
     check_writable_dir,
 )
-from tf1_tutorials.settings import check_batch_size, make_config, static_variant
+from tf1_tutorials.settings import RunSettings, check_batch_size, make_config, static_variant
 from tf1_tutorials.variants import recipe
 
 # The committed report, where the package runs from its repository (else: how to write one).
@@ -45,46 +44,6 @@ RUN_PROG = "tf1-tutorials run"  # how a run's error lines begin
 SEED_RANGE = range(2**32)  # what TensorFlow and NumPy accept as a seed
 # Settings a resumed run may change: how long it trains and what it prints, not what it trains.
 RESUMABLE_SETTINGS = ("steps", "epochs", "eval_batch_size", "log_every_steps", "log_every_epochs")
-
-
-@dataclass(frozen=True)
-class RunSettings:
-    """Everything one run is asked to do. ``overrides``: Config field -> value (typed, or a string
-    to convert as ``--set`` does); ``seed`` None picks a fresh one; ``logdir`` None picks
-    :func:`default_logdir`; ``progress`` None shows a bar only when stderr is a terminal."""
-
-    variant: str
-    overrides: dict = field(default_factory=dict)
-    seed: int | None = None
-    data_dir: Path | None = None
-    logdir: Path | None = None
-    resume: bool = False
-    deterministic: bool = False
-    checkpoint_every: int = 1000
-    threads: int = 0
-    progress: bool | None = None
-    summaries: str = "light"
-
-    def __post_init__(self):
-        object.__setattr__(self, "overrides", dict(self.overrides))
-        for name in ("data_dir", "logdir"):
-            value = getattr(self, name)
-            if value is not None:
-                object.__setattr__(self, name, Path(value))
-
-    def to_json(self) -> str:
-        fields = dataclasses.asdict(self)
-        for name in ("data_dir", "logdir"):
-            fields[name] = None if fields[name] is None else str(fields[name])
-        return json.dumps(fields)
-
-    @classmethod
-    def from_json(cls, text: str) -> RunSettings:
-        """The settings ``to_json`` wrote (JSON lists become the tuples they were)."""
-        fields = json.loads(text)
-        overrides = fields.pop("overrides")
-        typed = {k: tuple(v) if isinstance(v, list) else v for k, v in overrides.items()}
-        return cls(overrides=typed, **fields)
 
 
 @dataclass
@@ -229,6 +188,7 @@ def run(settings: RunSettings, say=print) -> tuple[dict, Path]:
     module = checked.variant.load()
     config = make_config(module.Config, checked.overrides, name)
     seed, logdir, dataset = checked.seed, checked.logdir, checked.dataset
+    resolved = dataclasses.replace(settings, seed=seed, logdir=logdir)  # what the loop runs with
 
     if module.KIND == "basics":
         results.write_run(logdir, name, config, seed, settings.deterministic)
@@ -243,28 +203,11 @@ def run(settings: RunSettings, say=print) -> tuple[dict, Path]:
         data = inputs.read(module, config, data_dir, seed)
         results.write_run(logdir, name, config, seed, settings.deterministic)
         if module.KIND == "graph":
-            from tf1_tutorials.session import RunOptions, train
+            from tf1_tutorials.session import train
 
-            options = RunOptions(
-                logdir=logdir,
-                seed=seed,
-                deterministic=settings.deterministic,
-                resume=settings.resume,
-                checkpoint_every=settings.checkpoint_every,
-                intra_op_threads=settings.threads,
-                progress=settings.progress,
-                summaries=settings.summaries,
-            )
-            outcome = train(module, config, data, options, say=say)
+            outcome = train(module, config, data, resolved, say=say)
         else:
-            outcome = module.train(
-                config,
-                data,
-                seed=seed,
-                deterministic=settings.deterministic,
-                logdir=logdir,
-                say=say,
-            )
+            outcome = module.train(config, data, resolved, say=say)
 
     from tf1_tutorials.tf import versions
 

@@ -1,12 +1,13 @@
-"""The runner for the tf.compat.v1 graph variants: it alone owns the Session and the feed dicts.
+"""The training loop of the tf.compat.v1 graph variants: it alone owns the Session and the feeds.
 
-``train(module, config, data, options)`` builds the variant's graph, trains it step by step with
-``feed_dict`` batches from ``DataSet.next_batch``, prints the tutorial's own lines, writes
-TensorBoard scalars (loss, batch accuracy) and the graph with a v1 ``FileWriter`` (with
-``summaries="full"`` also what TF1's mnist_with_summaries showed: a histogram of every weight and
-bias and the first input images of the batch, about 50 times a run), saves checkpoints
-with a v1 ``Saver`` (``resume=True`` continues from the last one to the same total steps), stops on
-a non-finite loss (``diverged``), and evaluates the test set.
+``train(module, config, data, settings)`` composes the variant's graph
+(:func:`tf1_tutorials.compose.compose`), trains it step by step with ``feed_dict`` batches from
+``DataSet.next_batch``, reports every step to :class:`tf1_tutorials.recorder.Recorder` (the loss
+curve, divergence, the tutorial's lines and the loss and batch accuracy scalars, written with a v1
+``FileWriter`` with the graph; with ``summaries="full"`` also what TF1's mnist_with_summaries
+showed: a histogram of every weight and bias and the first input images of the batch, about 50
+times a run), saves checkpoints with a v1 ``Saver`` (``resume=True`` continues from the last one to
+the same total steps), and evaluates the test set.
 
 Checkpoints are found by name in the log directory (a moved or copied run resumes from its own
 files) and written whole or not at all: each is saved into a staging folder inside the log
@@ -33,7 +34,6 @@ import signal
 import sys
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +49,7 @@ from tf1_tutorials.errors import (
 )
 from tf1_tutorials.recorder import Evaluation, Recorder, accuracy_line, cost_line
 from tf1_tutorials.results import CHECKPOINT_NAME, Outcome
+from tf1_tutorials.settings import RunSettings
 from tf1_tutorials.tf import load_v1, seed_everything, session_config
 from tf1_tutorials.variants.graph import parameter_count
 
@@ -58,19 +59,6 @@ CHECKPOINTS_KEPT = 2
 SUMMARY_LEVELS = ("light", "full")
 FULL_SUMMARY_EVERY = 10  # recorded points: histograms and images at about 50 of the 500
 FULL_SUMMARY_IMAGES = 3
-
-
-@dataclass
-class RunOptions:
-    logdir: Path
-    seed: int | None = None
-    deterministic: bool = False
-    resume: bool = False
-    checkpoint_every: int = 1000  # steps; a checkpoint is also saved at the end and on Ctrl-C
-    intra_op_threads: int = 0
-    inter_op_threads: int = 0
-    progress: bool | None = None  # None: a progress bar only when stderr is a terminal
-    summaries: str = "light"  # "full": also weight/bias histograms and input images
 
 
 class _StopRequest:
@@ -170,8 +158,8 @@ def _full_summary(model):
     return tf.summary.merge(summaries)
 
 
-def _progress_bar(options: RunOptions, initial: int, total: int):
-    show = sys.stderr.isatty() if options.progress is None else options.progress
+def _progress_bar(settings: RunSettings, initial: int, total: int):
+    show = sys.stderr.isatty() if settings.progress is None else settings.progress
     if not show:
         return None
     from tqdm import tqdm
@@ -242,21 +230,21 @@ def checkpoint_bytes(graph) -> int:
         return sum(v.shape.num_elements() * v.dtype.size for v in tf.global_variables())
 
 
-def train(module, config, data, options: RunOptions, say=print) -> Outcome:
+def train(module, config, data, settings: RunSettings, say=print) -> Outcome:
     """Compose ``module``'s graph for ``config``, train on ``data.train``, test on ``data.test``."""
     total = config.total_steps
-    logdir = Path(options.logdir)
+    logdir = Path(settings.logdir)
     logdir.mkdir(parents=True, exist_ok=True)
     train_batches, test_batches = Batches(data.train), Batches(data.test)
 
     graph = tf.Graph()
     with graph.as_default():
-        seed_everything(options.seed, options.deterministic)
+        seed_everything(settings.seed, settings.deterministic)
         model = compose(module, config)
         parameters = parameter_count(graph)
-        if options.summaries not in SUMMARY_LEVELS:
-            raise ValueError(f"summaries: {options.summaries!r} is not one of {SUMMARY_LEVELS}")
-        full_summary = _full_summary(model) if options.summaries == "full" else None
+        if settings.summaries not in SUMMARY_LEVELS:
+            raise ValueError(f"summaries: {settings.summaries!r} is not one of {SUMMARY_LEVELS}")
+        full_summary = _full_summary(model) if settings.summaries == "full" else None
         saver = tf.train.Saver(max_to_keep=None)  # Checkpoints keeps the newest two
         init = tf.global_variables_initializer()
     graph.finalize()
@@ -264,16 +252,14 @@ def train(module, config, data, options: RunOptions, say=print) -> Outcome:
     check_free_space(logdir, (CHECKPOINTS_KEPT + 1) * checkpoint_bytes(graph) + 2**20, "--logdir")
     checkpoints = Checkpoints(saver, logdir)
 
-    sess = tf.Session(
-        graph=graph, config=session_config(options.intra_op_threads, options.inter_op_threads)
-    )
+    sess = tf.Session(graph=graph, config=session_config(settings.threads, 0))
     # A unique suffix: the event file's name otherwise holds only the second and the host, so a
     # resumed run started within the same second as the run it continues would write over its file.
     writer = tf.summary.FileWriter(
         str(logdir), graph, filename_suffix=f".{os.getpid()}.{secrets.token_hex(4)}"
     )
     start_step = 0
-    if options.resume:
+    if settings.resume:
         checkpoint = checkpoints.restore_latest(sess, module.__name__.rpartition(".")[2])
         start_step = int(sess.run(model.global_step))
         say(f"resumed from {checkpoint} at step {start_step} of {total}")
@@ -281,7 +267,7 @@ def train(module, config, data, options: RunOptions, say=print) -> Outcome:
         sess.run(init)
 
     step = start_step
-    bar = _progress_bar(options, start_step, total)
+    bar = _progress_bar(settings, start_step, total)
     write = bar.write if bar is not None else say
 
     def write_scalars(step: int, values: dict) -> None:
@@ -315,7 +301,7 @@ def train(module, config, data, options: RunOptions, say=print) -> Outcome:
                 epoch = config.cost_line_epoch(step)
                 if epoch is not None:
                     write(cost_line(epoch, loss))
-                if options.checkpoint_every and step % options.checkpoint_every == 0:
+                if settings.checkpoint_every and step % settings.checkpoint_every == 0:
                     checkpoints.save(sess, step)
         except KeyboardInterrupt as err:
             # A second Ctrl-C may have come between a step and the count of it: the graph's

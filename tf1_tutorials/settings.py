@@ -1,4 +1,5 @@
-"""A variant's ``Config`` with command-line overrides applied, checked (no TensorFlow here).
+"""What a run is asked to do (:class:`RunSettings`) and a variant's ``Config`` with its overrides
+applied, checked (no TensorFlow here).
 
 ``static_config_class(variant)`` reads a variant's ``Config`` from its source without importing the
 module (which imports TensorFlow), so a bad setting is refused in a fraction of a second.
@@ -9,7 +10,10 @@ from __future__ import annotations
 import ast
 import dataclasses
 import importlib.util
+import json
 import math
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from tf1_tutorials.errors import UsageError
 from tf1_tutorials.variants import recipe
@@ -152,3 +156,43 @@ def parse_assignments(pairs: list[str]) -> dict[str, str]:
             raise SettingError(f"--set: expected NAME=VALUE, got {pair!r}")
         out[name.strip().replace("-", "_")] = value.strip()
     return out
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """Everything one run is asked to do. ``overrides``: Config field -> value (typed, or a string
+    to convert as ``--set`` does); ``seed`` None picks a fresh one; ``logdir`` None picks
+    :func:`default_logdir`; ``progress`` None shows a bar only when stderr is a terminal."""
+
+    variant: str
+    overrides: dict = field(default_factory=dict)
+    seed: int | None = None
+    data_dir: Path | None = None
+    logdir: Path | None = None
+    resume: bool = False
+    deterministic: bool = False
+    checkpoint_every: int = 1000
+    threads: int = 0
+    progress: bool | None = None
+    summaries: str = "light"
+
+    def __post_init__(self):
+        object.__setattr__(self, "overrides", dict(self.overrides))
+        for name in ("data_dir", "logdir"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, Path(value))
+
+    def to_json(self) -> str:
+        fields = dataclasses.asdict(self)
+        for name in ("data_dir", "logdir"):
+            fields[name] = None if fields[name] is None else str(fields[name])
+        return json.dumps(fields)
+
+    @classmethod
+    def from_json(cls, text: str) -> RunSettings:
+        """The settings ``to_json`` wrote (JSON lists become the tuples they were)."""
+        fields = json.loads(text)
+        overrides = fields.pop("overrides")
+        typed = {k: tuple(v) if isinstance(v, list) else v for k, v in overrides.items()}
+        return cls(overrides=typed, **fields)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from tf1_tutorials.recorder import Recorder, evaluate
 from tf1_tutorials.results import Outcome
+from tf1_tutorials.settings import RunSettings
 from tf1_tutorials.tf import seed_everything
 from tf1_tutorials.variants import keras
 from tf1_tutorials.variants.keras import tf
@@ -65,15 +66,15 @@ class Recording(tf.keras.callbacks.Callback):
             self.model.stop_training = True
 
 
-def train(config: Config, data, *, seed, deterministic, logdir, say=print) -> Outcome:
+def train(config: Config, data, settings: RunSettings, say=print) -> Outcome:
     image_shape = IMAGE_SHAPES[config.dataset]
-    seed_everything(seed, deterministic)
+    seed_everything(settings.seed, settings.deterministic)
     train_images, train_labels = keras.arrays(data.train, image_shape)
     test_images, test_labels = keras.arrays(data.test, image_shape)
     model = model_for(image_shape)
     model.compile(optimizer=config.optimizer, loss="categorical_crossentropy", metrics=["accuracy"])
     steps_per_epoch = config.steps_per_epoch or math.ceil(len(train_labels) / config.batch_size)
-    writer, write_scalars = keras.scalar_writer(logdir)
+    writer, write_scalars = keras.scalar_writer(settings.logdir)
     recording = Recorder(config.epochs * steps_per_epoch, write_scalars, say)
     callback = Recording(recording)
     started = time.perf_counter()

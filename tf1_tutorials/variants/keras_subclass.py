@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from tf1_tutorials.recorder import Recorder, accuracy_line, evaluate
 from tf1_tutorials.results import Outcome
+from tf1_tutorials.settings import RunSettings
 from tf1_tutorials.tf import seed_everything
 from tf1_tutorials.variants import keras
 from tf1_tutorials.variants.keras import tf
@@ -50,14 +51,14 @@ class MNISTModel(tf.keras.Model):
         return self.fc2(self.fc1(self.flatten(x)))
 
 
-def train(config: Config, data, *, seed, deterministic, logdir, say=print) -> Outcome:
-    seed_everything(seed, deterministic)
+def train(config: Config, data, settings: RunSettings, say=print) -> Outcome:
+    seed_everything(settings.seed, settings.deterministic)
     train_images, train_labels = keras.arrays(data.train, (28, 28, 1))
     test_images, test_labels = keras.arrays(data.test, (28, 28, 1))
     batches = (
         tf.data.Dataset.from_tensor_slices((train_images, train_labels))
         .repeat()
-        .shuffle(config.shuffle_buffer, seed=seed)
+        .shuffle(config.shuffle_buffer, seed=settings.seed)
         .batch(config.batch_size)
     )
     model = MNISTModel()
@@ -74,7 +75,7 @@ def train(config: Config, data, *, seed, deterministic, logdir, say=print) -> Ou
         correct = tf.equal(tf.argmax(logits, 1), tf.argmax(labels, 1))
         return loss, tf.reduce_mean(tf.cast(correct, tf.float32))
 
-    writer, write_scalars = keras.scalar_writer(logdir)
+    writer, write_scalars = keras.scalar_writer(settings.logdir)
     recording = Recorder(config.steps, write_scalars, say)
     step = 0
     started = time.perf_counter()
