@@ -29,7 +29,7 @@ from tf1_tutorials.runner import SEED_RANGE, RunSettings, run_in_fresh_process
 
 RUN_FIELDS = ("seed", "test_accuracy", "test_images", "diverged", "steps", "train_seconds")
 OPTIONAL_RUN_FIELDS = ("top_prediction_share", "wall_seconds", "cpu_seconds", "load_average")
-CURVE_POINTS = 200
+STORED_CURVE_POINTS = 200  # of a run's recorded curve, kept in the measurements file
 MAX_SEEDS = 10000  # far more runs than any measurement needs
 
 
@@ -134,7 +134,7 @@ def record_runs(
         "loss_curve_seed": previous["loss_curve_seed"] if keeps_curve else first["seed"],
         "loss_curve": previous["loss_curve"]
         if keeps_curve
-        else thin(first["loss_curve"], CURVE_POINTS),
+        else thin(first["loss_curve"], STORED_CURVE_POINTS),
     }
     tmp = path.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(dict(sorted(data.items())), indent=1) + "\n")

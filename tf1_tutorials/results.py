@@ -70,7 +70,11 @@ def make_record(
     outcome: Outcome,
     total_seconds: float,
     framework_versions: dict[str, str],
+    dataset: str | None = None,
+    data_dir=None,
 ) -> dict:
+    """The record of a finished run, from its loop's :class:`Outcome` (the runner and the
+    cluster's chief both write theirs with it)."""
     config_dict = dataclasses.asdict(config) if dataclasses.is_dataclass(config) else dict(config)
     return {
         "variant": variant,
@@ -84,6 +88,8 @@ def make_record(
         "total_seconds": round(total_seconds, 3),
         "diverged": outcome.diverged,
         **outcome.extra,
+        "dataset": dataset,
+        "data_dir": None if data_dir is None else str(data_dir),
         "versions": software_versions(framework_versions),
         "cpu": cpu_model(),
         "platform": platform.platform(),

@@ -211,11 +211,10 @@ def run(settings: RunSettings, say=print) -> tuple[dict, Path]:
 
     from tf1_tutorials.tf import versions
 
+    seconds = time.perf_counter() - started
     record = results.make_record(
-        name, config, seed, outcome, time.perf_counter() - started, versions()
+        name, config, seed, outcome, seconds, versions(), dataset, data_dir
     )
-    record["dataset"] = dataset
-    record["data_dir"] = str(data_dir) if data_dir is not None else None
     path = results.write(record, logdir)
     if outcome.test_accuracy is not None:
         say(f"test accuracy {outcome.test_accuracy:g}")

@@ -518,9 +518,9 @@ def run_worker(
             outcome,
             time.perf_counter() - process_started,
             versions(),
+            module.DATASET,
+            data_dir,
         )
-        record["dataset"] = module.DATASET
-        record["data_dir"] = str(data_dir)
         path = results.write(record, logdir)
         if cluster["global_steps_per_second"]:
             say(
