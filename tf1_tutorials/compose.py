@@ -29,7 +29,6 @@ class Model:
     loss: Any
     optimizer: Any  # the one whose ``minimize`` made ``train_op``
     train_op: Any
-    correct_count: Any  # number of rows of the fed batch classified right
     batch_accuracy: Any
     predictions: Any  # argmax class per row
     global_step: Any
@@ -51,14 +50,13 @@ def compose(module, config, wrap_optimizer: Callable | None = None) -> Model:
         optimizer = wrap_optimizer(optimizer)
     global_step = tf.train.get_or_create_global_step()
     train_op = optimizer.minimize(loss, global_step=global_step)
-    correct_count, batch_accuracy, predictions = evaluation(logits, labels)
+    batch_accuracy, predictions = evaluation(logits, labels)
     return Model(
         images=images,
         labels=labels,
         loss=loss,
         optimizer=optimizer,
         train_op=train_op,
-        correct_count=correct_count,
         batch_accuracy=batch_accuracy,
         predictions=predictions,
         global_step=global_step,
@@ -69,8 +67,8 @@ def compose(module, config, wrap_optimizer: Callable | None = None) -> Model:
 
 
 def evaluation(logits, labels):
-    """The number of rows whose argmax agrees with the one-hot label (int32), their share of the
-    batch, and the argmax class of each row."""
+    """The share of the batch's rows whose argmax agrees with the one-hot label, and the argmax
+    class of each row."""
     correct = tf.equal(tf.argmax(logits, 1), tf.argmax(labels, 1))
     correct_count = tf.reduce_sum(tf.cast(correct, tf.int32), name="correct_count")
     batch_accuracy = tf.divide(
@@ -78,4 +76,4 @@ def evaluation(logits, labels):
         tf.cast(tf.shape(labels)[0], tf.float32),
         name="batch_accuracy",
     )
-    return correct_count, batch_accuracy, tf.argmax(logits, 1, name="predictions")
+    return batch_accuracy, tf.argmax(logits, 1, name="predictions")

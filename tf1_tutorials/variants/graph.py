@@ -27,8 +27,10 @@ class IsTraining:
         self.training_feed: dict = {}
         self.evaluating_feed: dict = {}
 
-    def placeholder(self, when_training=True, when_evaluating=False, dtype=None, name=None):
-        value = tf.placeholder(dtype or tf.bool, name=name or "is_training")
+    def placeholder(
+        self, when_training=True, when_evaluating=False, dtype=tf.bool, name="is_training"
+    ):
+        value = tf.placeholder(dtype, name=name)
         self.training_feed[value] = when_training
         self.evaluating_feed[value] = when_evaluating
         return value
