@@ -10,6 +10,9 @@ export TF1_TUTORIALS_DATA
 
 PYTEST := $(BIN)/python -m pytest
 
+TF115_PYTHON ?=
+export TF115_PYTHON
+
 .PHONY: install test lint format chromium notebooks accuracy accuracy-full run-% measure report bench fuzz \
 	stress clean-venv test-tf215 matrix docker docker-tf215 docker-check docker-verify
 
@@ -131,6 +134,27 @@ test-tf215: $(STAMP_TF215)
 matrix: lint $(STAMP_TF215)
 	$(PYTEST) -m "$(MATRIX_MARKS)"
 	$(VENV_TF215)/bin/python -m pytest -m "$(MATRIX_MARKS)"
+
+# --- The reference runtime: TensorFlow 1.15.5 on Python 3.7 (optional) -----------------------------
+# `make tf115` builds .venv-tf115 from constraints/tf115.txt with a Python 3.7: $(TF115_PYTHON) if
+# set, else python3.7 on PATH, else pyenv's newest 3.7 (tf1_tutorials/reference_runtime.py finds it;
+# without one it says so in one line and fails). `make tf115-mkl`: intel-tensorflow 1.15.2 beside it,
+# for `make bench`. Nothing else needs either.
+VENV_TF115 ?= .venv-tf115
+VENV_TF115_MKL ?= .venv-tf115-mkl
+FIND_PYTHON37 = $(PYTHON) -m tf1_tutorials.reference_runtime find-python
+
+.PHONY: tf115 tf115-mkl
+tf115: $(VENV_TF115)/.installed
+tf115-mkl: $(VENV_TF115_MKL)/.installed
+
+$(VENV_TF115)/.installed $(VENV_TF115_MKL)/.installed: $(VENV_TF115)%/.installed: constraints/tf115%.txt
+	@python37=$$($(FIND_PYTHON37)) && \
+	echo "$(VENV_TF115)$*: building from $$python37" && \
+	"$$python37" -m venv $(VENV_TF115)$* && \
+	$(VENV_TF115)$*/bin/python -m pip install --quiet --upgrade "pip==23.3.2" && \
+	$(VENV_TF115)$*/bin/python -m pip install --quiet --no-deps -r $< && \
+	touch $@
 
 # --- Docker ---------------------------------------------------------------------------------------
 IMAGE ?= tf1-tutorials

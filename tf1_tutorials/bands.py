@@ -30,6 +30,9 @@ MEASUREMENTS_FILE = Path(__file__).with_name("measurements.json")
 # The same entries measured on the other TensorFlow of the version matrix (constraints/tf215.txt),
 # fewer seeds: `tf1-tutorials measure --into` writes it, the report compares it with the above.
 MATRIX_MEASUREMENTS_FILE = Path(__file__).with_name("measurements-tf215.json")
+# The same entries on the original runtime, TensorFlow 1.15.5, through the reference scripts
+# (`tf1-tutorials measure --runtime tf1.15`): the witness the equivalence verdicts compare against.
+REFERENCE_MEASUREMENTS_FILE = Path(__file__).with_name("measurements-tf115.json")
 # The documented figure is judged against the interval one new run falls in 99 times in 100.
 DOCUMENTED_COVERAGE = 0.99
 # A CI run (`.ci/run`) judges about this many fresh runs against non-exact bands: the default

@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
 
-from tf1_tutorials import bands, results
+from tf1_tutorials import bands, reference_runtime, results
 from tf1_tutorials.errors import FileProblem, UsageError, check_writable_dir
 from tf1_tutorials.runner import SEED_RANGE, RunSettings, run_in_fresh_process
 
@@ -42,12 +42,19 @@ def thin(curve: list, points: int) -> list:
     return [list(item) for item in kept]
 
 
-def run_entry(item: bands.Entry, seed: int, workdir: Path, threads: int = 0) -> dict:
+def run_entry(
+    item: bands.Entry, seed: int, workdir: Path, threads: int = 0, runtime: str = "project"
+) -> dict:
     """Train ``item`` once with ``seed`` in a fresh process, with the environment's settings (the
-    defaults a user has: oneDNN on); return its result record.
+    defaults a user has: oneDNN on); return its result record. With ``runtime="tf1.15"`` the
+    entry's reference script runs on TensorFlow 1.15.5 instead.
 
     The run reads its data from the reader's per-user directory (``TF1_TUTORIALS_DATA_DIR``).
     """
+    if runtime == reference_runtime.RUNTIME:
+        workdir.mkdir(parents=True, exist_ok=True)
+        log = workdir / f"{item.key}-seed{seed}-tf115.log"
+        return reference_runtime.run_reference(item.variant, item.settings, seed, log)
     logdir, number = workdir / f"{item.key}-seed{seed}", 1
     while results.holds_a_run(logdir):  # a --workdir used before: its runs are left alone
         number += 1
@@ -83,6 +90,7 @@ def run_seeds(
     jobs: int = 1,
     say=print,
     into: Path | None = None,
+    runtime: str = "project",
 ) -> list[dict]:
     """Run ``item`` once per seed, ``jobs`` processes at a time (cores // jobs threads each);
     with ``into``, each run is recorded there as soon as it finishes."""
@@ -90,7 +98,7 @@ def run_seeds(
     recording = threading.Lock()
 
     def one(seed: int) -> dict:
-        record = run_entry(item, seed, workdir, threads)
+        record = run_entry(item, seed, workdir, threads, runtime)
         if into is not None:
             with recording:
                 record_runs(item, [record], into)
@@ -200,16 +208,19 @@ def read_measurements(path: Path) -> dict:
     return data
 
 
-def recorded_seeds(stored: dict | None) -> set[int]:
+def recorded_seeds(stored: dict | None, runtime: str = "project") -> set[int]:
     """The seeds of ``stored`` (one entry's measurements) made as a run here would be: the same
     TensorFlow (its installed version, read without importing it) and oneDNN setting."""
     if not stored:
         return set()
-    try:
-        tensorflow = metadata.version("tensorflow")
-    except metadata.PackageNotFoundError:
-        return set()
-    onednn = os.environ.get("TF_ENABLE_ONEDNN_OPTS", "1")  # tf.py's default
+    if runtime == reference_runtime.RUNTIME:
+        tensorflow, onednn = reference_runtime.TENSORFLOW, reference_runtime.ONEDNN
+    else:
+        try:
+            tensorflow = metadata.version("tensorflow")
+        except metadata.PackageNotFoundError:
+            return set()
+        onednn = os.environ.get("TF_ENABLE_ONEDNN_OPTS", "1")  # tf.py's default
     if stored.get("tensorflow") != tensorflow or str(stored.get("onednn")) != onednn:
         return set()
     return {run["seed"] for run in stored.get("runs", [])}
@@ -241,10 +252,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--workdir", type=Path, help="where runs write (default: a temp dir)")
     parser.add_argument(
+        "--runtime",
+        choices=("project", reference_runtime.RUNTIME),
+        default="project",
+        help="project: train the variant here (default); tf1.15: run the entry's reference script "
+        f"on TensorFlow {reference_runtime.TENSORFLOW} (make tf115), recorded by default into "
+        f"{bands.REFERENCE_MEASUREMENTS_FILE.name}",
+    )
+    parser.add_argument(
         "--into",
         type=Path,
-        default=bands.MEASUREMENTS_FILE,
-        help="the measurements file to record into (default: the one the bands come from)",
+        help="the measurements file to record into (default: the one the bands come from, or "
+        "the reference runtime's)",
     )
 
 
@@ -263,6 +282,15 @@ def main(args: argparse.Namespace) -> int:
         return 2
     if args.jobs < 1:
         raise UsageError(f"--jobs: must be 1 or more, got {args.jobs}")
+    reference = args.runtime == reference_runtime.RUNTIME
+    if args.into is None:
+        args.into = bands.REFERENCE_MEASUREMENTS_FILE if reference else bands.MEASUREMENTS_FILE
+    if reference:
+        if args.check:
+            raise UsageError("--check judges the project's runs: not with --runtime tf1.15")
+        reference_runtime.python()
+        for item in items:
+            reference_runtime.script_command(item.variant, item.settings, 0, Path("."))
     if not args.check:
         check_into(args.into)
     if args.workdir:
@@ -273,7 +301,8 @@ def main(args: argparse.Namespace) -> int:
     for item in items:
         seeds = args.seeds[:1] if args.check else args.seeds
         if args.missing:
-            seeds = [seed for seed in seeds if seed not in recorded_seeds(recorded.get(item.key))]
+            done = recorded_seeds(recorded.get(item.key), args.runtime)
+            seeds = [seed for seed in seeds if seed not in done]
             if not seeds:
                 print(f"{item.key}: every seed asked for is recorded")
                 continue
@@ -282,7 +311,7 @@ def main(args: argparse.Namespace) -> int:
             failures += not verdict.in_band
             print(f"{item.key}: {verdict.message}")
         else:
-            run_seeds(item, seeds, workdir, args.jobs, into=args.into)
+            run_seeds(item, seeds, workdir, args.jobs, into=args.into, runtime=args.runtime)
             stored = bands.load_measurements(args.into)[item.key]
             spread = bands.spread(item.key, {item.key: stored})
             print(
