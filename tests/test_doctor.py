@@ -228,3 +228,16 @@ def test_doctor_never_imports_tensorflow():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert "tensorflow was imported" not in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_doctor_says_whether_the_reference_runtime_is_built(tmp_path, monkeypatch):
+    monkeypatch.setenv("TF1_TUTORIALS_TF115_VENV", str(tmp_path / "absent"))
+    monkeypatch.setenv("TF115_PYTHON", "/opt/python3.7/bin/python3.7")
+    check = doctor.check_reference_runtime()
+    assert check.status == "note"
+    assert "is not in" in check.text and "make tf115 builds it from /opt/python3.7" in check.text
+    site = tmp_path / "venv" / "lib" / "python3.7" / "site-packages"
+    (site / "tensorflow-1.15.5.dist-info").mkdir(parents=True)
+    monkeypatch.setenv("TF1_TUTORIALS_TF115_VENV", str(tmp_path / "venv"))
+    check = doctor.check_reference_runtime()
+    assert check.status == "ok" and "TensorFlow 1.15.5 in" in check.text

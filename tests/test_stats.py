@@ -53,3 +53,23 @@ def test_outside_probability():
     assert stats.outside_probability(0.0, 10.0, 0.0, 1.0) == pytest.approx(0.5)
     assert stats.outside_probability(0.9, 0.95, 0.92, 0.0) == 0.0
     assert stats.outside_probability(0.9, 0.95, 0.96, 0.0) == 1.0
+
+
+def test_welch_matches_scipy_on_unequal_spreads():
+    scipy_stats = pytest.importorskip("scipy.stats")
+    a = [0.9162, 0.9171, 0.9150, 0.9183, 0.9144, 0.9169, 0.9158, 0.9177, 0.9139, 0.9166]
+    b = [0.9123, 0.9209, 0.9168, 0.9101, 0.9231]
+    mean_a, mean_b = sum(a) / len(a), sum(b) / len(b)
+    sd_a = math.sqrt(sum((x - mean_a) ** 2 for x in a) / (len(a) - 1))
+    sd_b = math.sqrt(sum((x - mean_b) ** 2 for x in b) / (len(b) - 1))
+    difference, se, df = stats.welch(mean_a, sd_a, len(a), mean_b, sd_b, len(b))
+    expected = scipy_stats.ttest_ind(a, b, equal_var=False)
+    assert difference / se == pytest.approx(expected.statistic, rel=1e-9)
+    assert df == pytest.approx(expected.df, rel=1e-9)
+    low, high = stats.difference_interval(difference, se, df, 0.90)
+    assert (high - low) / 2 == pytest.approx(scipy_stats.t.ppf(0.95, df) * se, rel=1e-6)
+
+
+def test_welch_needs_two_runs_a_side():
+    with pytest.raises(ValueError):
+        stats.welch(0.9, 0.01, 1, 0.9, 0.01, 5)

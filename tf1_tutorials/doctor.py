@@ -357,6 +357,27 @@ def check_disk(logdir: Path) -> Check:
     return Check("ok", text)
 
 
+def check_reference_runtime() -> Check:
+    """The optional TensorFlow 1.15.5 runtime (``make tf115``): there, or how to get it."""
+    from tf1_tutorials import reference_runtime
+
+    venv = reference_runtime.venv_dir()
+    wanted = f"tensorflow-{reference_runtime.TENSORFLOW}.dist-info"
+    if list(venv.glob(f"lib/python3.7/site-packages/{wanted}")):
+        return Check(
+            "ok",
+            f"reference runtime: TensorFlow {reference_runtime.TENSORFLOW} in {venv} "
+            "(legacy --compare, measure --runtime tf1.15)",
+        )
+    found = reference_runtime.find_python37()
+    how = f"make tf115 builds it from {found}" if found else "it needs a Python 3.7 (none found)"
+    return Check(
+        "note",
+        f"reference runtime (optional): TensorFlow {reference_runtime.TENSORFLOW} is not in "
+        f"{venv}; {how}",
+    )
+
+
 # --- the command ----------------------------------------------------------------------------------
 
 
@@ -371,7 +392,7 @@ def diagnose(data_dir: str | None, logdir: str, timeout: float) -> list[Check]:
         checks = [check_python(requires), *check_packages(pins)]
     except metadata.PackageNotFoundError:
         checks = [Check("FAIL", f"{DISTRIBUTION} is not installed: its pins cannot be read")]
-    checks += [check_onednn(), where_data_is_looked_for(mnist_dir)]
+    checks += [check_onednn(), check_reference_runtime(), where_data_is_looked_for(mnist_dir)]
     prober.join()
     checks += [*check_data(mnist_dir, answers), check_mirrors(answers), check_disk(Path(logdir))]
     return checks

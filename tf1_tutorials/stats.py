@@ -88,3 +88,28 @@ def outside_probability(low: float, high: float, mean: float, sd: float) -> floa
         return 0.0 if low <= mean <= high else 1.0
     normal = NormalDist(mean, sd)
     return normal.cdf(low) + (1.0 - normal.cdf(high))
+
+
+def welch(
+    mean_a: float, sd_a: float, n_a: int, mean_b: float, sd_b: float, n_b: int
+) -> tuple[float, float, float]:
+    """Welch's comparison of two means: (difference a - b, its standard error, the
+    Welch-Satterthwaite degrees of freedom). Each side needs at least 2 runs."""
+    if n_a < 2 or n_b < 2:
+        raise ValueError("Welch's test needs at least 2 runs a side")
+    va, vb = sd_a * sd_a / n_a, sd_b * sd_b / n_b
+    se = math.sqrt(va + vb)
+    if se == 0.0:
+        return mean_a - mean_b, 0.0, float(n_a + n_b - 2)
+    df = (va + vb) ** 2 / (va * va / (n_a - 1) + vb * vb / (n_b - 1))
+    return mean_a - mean_b, se, df
+
+
+def difference_interval(
+    difference: float, se: float, df: float, coverage: float
+) -> tuple[float, float]:
+    """The two-sided ``coverage`` confidence interval of a Welch difference."""
+    if se == 0.0:
+        return difference, difference
+    half = t_quantile(1.0 - (1.0 - coverage) / 2.0, df) * se
+    return difference - half, difference + half
