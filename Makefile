@@ -35,7 +35,7 @@ format: $(STAMP)
 
 # The default suite: lint, unit tests and the accuracy entries at CI length (not the `slow` full-length
 # ones) on TensorFlow 2.21, then the version matrix's CI leg on TensorFlow 2.15 (test-tf215).
-test: lint chromium
+test: lint chromium tf115-where-possible
 	$(PYTEST) -m "not slow" --durations=15
 	$(MAKE) test-tf215
 
@@ -144,8 +144,14 @@ VENV_TF115 ?= .venv-tf115
 VENV_TF115_MKL ?= .venv-tf115-mkl
 FIND_PYTHON37 = $(PYTHON) -m tf1_tutorials.reference_runtime find-python
 
-.PHONY: tf115 tf115-mkl
+.PHONY: tf115 tf115-mkl tf115-where-possible
 tf115: $(VENV_TF115)/.installed
+
+# make test's step: the reference runtime where a Python 3.7 is found (its tests then run live),
+# else the one line saying why not (its tests then skip, saying so too).
+tf115-where-possible:
+	@if $(FIND_PYTHON37) >/dev/null 2>&1; then $(MAKE) --no-print-directory tf115; \
+	else $(FIND_PYTHON37) 2>&1 | sed 's/^make tf115: /make test: skipping the reference runtime: /'; fi
 tf115-mkl: $(VENV_TF115_MKL)/.installed
 
 $(VENV_TF115)/.installed $(VENV_TF115_MKL)/.installed: $(VENV_TF115)%/.installed: constraints/tf115%.txt

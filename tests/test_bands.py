@@ -280,7 +280,7 @@ def test_report_compares_the_other_tensorflow_with_the_bands(tmp_path):
     ours = measured([0.920, 0.922, 0.924])
     theirs = measured([0.920, 0.950])  # seed 1 as ours, seed 2 2.8 points above
     theirs["softmax-lr0.01-6000"]["tensorflow"] = "2.15.1"
-    text = report.write_report(tmp_path, ours, theirs).read_text()
+    text = report.write_report(tmp_path, ours, theirs, reference={}).read_text()
     assert "## TensorFlow 2.15.1 against 2.21.0" in text
     row = next(line for line in text.splitlines() if line.startswith("| softmax-lr0.01-6000 | 0."))
     assert "0.9350 [0.9200, 0.9500], 2 runs" in row
@@ -398,3 +398,23 @@ def test_measure_missing_runs_only_the_seeds_not_yet_recorded_alike(tmp_path, mo
     assert calls == [2, 4]
     assert [run["seed"] for run in bands.load_measurements(into)[item.key]["runs"]] == [1, 2, 3, 4]
     assert harness.main(parser.parse_args(args)) == 0 and calls == [2, 4]  # nothing left to run
+
+
+def test_report_gives_the_tf115_column_section_and_verdict(tmp_path):
+    base = (0.922, 0.924, 0.920, 0.923, 0.921, 0.925, 0.919, 0.922, 0.924, 0.920)
+    ours = measured(base)
+    same = measured([a + 0.001 * (-1) ** i for i, a in enumerate(base)])
+    same["softmax-lr0.01-6000"]["tensorflow"] = "1.15.5"
+    text = report.write_report(tmp_path, ours, {}, html=True, reference=same).read_text()
+    assert "## Against the original: TensorFlow 1.15.5" in text
+    main_row = next(line for line in text.splitlines() if "| softmax | " in line)
+    assert main_row.endswith("| 0.9220 (n 10): equivalent |")
+    assert "no entry's runs differ from TensorFlow 1.15.5's" in text
+    assert "TensorFlow 1.15.5" in (tmp_path / "report.html").read_text()
+    shifted = measured([a - 0.02 for a in base])
+    text = report.write_report(tmp_path, ours, {}, html=True, reference=shifted).read_text()
+    assert "**Findings: 1.**" in text
+    assert "- **softmax-lr0.01-6000** differs from TensorFlow 1.15.5" in text
+    assert (
+        'id="entry-softmax-lr0.01-6000" class="finding"' in (tmp_path / "report.html").read_text()
+    )

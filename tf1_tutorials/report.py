@@ -13,7 +13,7 @@ import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
-from tf1_tutorials import bands
+from tf1_tutorials import bands, equivalence
 
 ACCURACY_PLOT = "accuracy.png"
 LOSS_PLOT = "loss_curves.png"
@@ -43,10 +43,18 @@ class Row:
     spread: bands.Spread | None
     documented: bands.DocumentedVerdict | None
     runs: tuple[dict, ...]
+    original: bands.Spread | None = None  # TensorFlow 1.15.5's runs of the entry
+    equivalence: equivalence.Equivalence | None = None
+    original_runs: tuple[dict, ...] = ()
 
     @property
     def finding(self) -> bool:
         return self.documented is not None and self.documented.finding
+
+    @property
+    def differs(self) -> bool:
+        """A finding of its own: the port's runs differ from the original runtime's."""
+        return self.equivalence is not None and self.equivalence.verdict == equivalence.DIFFERS
 
     def median(self, field: str) -> float | None:
         values = [run[field] for run in self.runs if field in run]
@@ -66,12 +74,16 @@ class Row:
         return "/".join(f"{n:,}" for n in sorted({run["test_images"] for run in self.runs}))
 
 
-def rows(measurements: dict) -> list[Row]:
+def rows(measurements: dict, reference: dict | None = None) -> list[Row]:
     out = []
     for item in bands.ENTRIES:
         spread = bands.spread(item.key, measurements)
         runs = tuple(measurements.get(item.key, {}).get("runs", ()))
-        out.append(Row(item, spread, bands.documented_verdict(item, spread), runs))
+        original = bands.spread(item.key, reference or {})
+        verdict = equivalence.compare(item, spread, original)
+        documented = bands.documented_verdict(item, spread)
+        original_runs = tuple((reference or {}).get(item.key, {}).get("runs", ()))
+        out.append(Row(item, spread, documented, runs, original, verdict, original_runs))
     return out
 
 
@@ -112,11 +124,24 @@ def documented_text(item: bands.Entry) -> str:
 
 
 def finding_lines(measured: list[Row]) -> list[str]:
-    """The findings first, largest distance first."""
+    """The findings first, largest distance first; then the entries whose runs differ from
+    TensorFlow 1.15.5's."""
     found = sorted((row for row in measured if row.finding), key=lambda row: -abs(row.documented.z))
-    if not found:
-        return ["**Findings: none.** Every documented figure lies inside our 99% interval.", ""]
-    lines = [f"**Findings: {len(found)}.**", ""]
+    differ = [row for row in measured if row.differs]
+    if not found and not differ:
+        compared = any(row.equivalence is not None for row in measured)
+        return [
+            "**Findings: none.** Every documented figure lies inside our 99% interval"
+            + (", and no entry's runs differ from TensorFlow 1.15.5's." if compared else "."),
+            "",
+        ]
+    lines = [f"**Findings: {len(found) + len(differ)}.**", ""]
+    for row in differ:
+        lines.append(
+            f"- **{row.item.key}** differs from TensorFlow 1.15.5: our mean "
+            f"{row.spread.mean:.4f} (n {row.spread.n}) against {row.original.mean:.4f} "
+            f"(n {row.original.n}); {row.equivalence.text}."
+        )
     for row in found:
         verdict = row.documented
         low, high = verdict.interval
@@ -129,13 +154,23 @@ def finding_lines(measured: list[Row]) -> list[str]:
     return [*lines, ""]
 
 
-def table_rows(measurements: dict) -> list[str]:
+def original_text(row: Row) -> str:
+    """The main table's TF 1.15.5 cell: the original runtime's mean and runs, and the verdict."""
+    if row.original is None:
+        return "—"
+    if row.original.n == 0:
+        return f"{row.original.runs} runs, every one collapsed"
+    return f"{row.original.mean:.4f} (n {row.original.n}): {row.equivalence.verdict}"
+
+
+def table_rows(measurements: dict, reference: dict | None = None) -> list[str]:
     lines = [
         "| entry | variant | settings | documented | runs | mean | sd | z | 99% interval | CI band "
-        "| min | max | test images | oneDNN | train s | wall s | CPU s | steps/s | verdict |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| min | max | test images | oneDNN | train s | wall s | CPU s | steps/s | verdict "
+        "| TF 1.15.5 |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for row in rows(measurements):
+    for row in rows(measurements, reference):
         item, spread, documented = row.item, row.spread, row.documented
         if spread is None or spread.n == 0:
             numbers = ["—"] * 14
@@ -165,7 +200,7 @@ def table_rows(measurements: dict) -> list[str]:
             f"| {item.key} | {item.variant} | {_settings_text(item.settings)} | "
             f"{documented_text(item)} | "
             + " | ".join(numbers)
-            + f" | {verdict_text(item, spread)} |"
+            + f" | {verdict_text(item, spread)} | {original_text(row)} |"
         )
     return lines
 
@@ -251,7 +286,60 @@ def matrix_lines(measurements: dict, other: dict) -> list[str]:
     return [*lines, ""]
 
 
-def markdown(measurements: dict, other: dict | None = None) -> str:
+REFERENCE_WORDS = (
+    "The same entries run on the original runtime, TensorFlow 1.15.5 (Python 3.7, the stock "
+    "CPU wheel: Eigen kernels, no oneDNN), through the plain TF1 scripts in `reference/` (`make "
+    "tf115`, then `tf1-tutorials measure ENTRY --runtime tf1.15`); raw runs in "
+    "`tf1_tutorials/measurements-tf115.json`. Each verdict comes from two one-sided Welch tests "
+    f"at {equivalence.ALPHA:.0%} (TOST): *equivalent* when the 90% confidence interval of the "
+    "difference of means (ours − TF 1.15.5's) lies inside ±margin, *differs* (a finding) when it "
+    "lies wholly outside, *inconclusive* otherwise. The margin is fixed from our own runs, "
+    f"measured before any TF 1.15.5 run: {equivalence.MARGIN_SDS} of their sd, at least "
+    f"{equivalence.MIN_MARGIN} — with 10 runs a side, a true difference of zero is then found "
+    "equivalent about 9 times in 10, and a real shift of 1.5 sd is called equivalent at most 5% "
+    "of the time. The seeds name the same runs on both sides only in name: with "
+    "`tf.set_random_seed` and no op seeds, the two runtimes draw different initial weights (op "
+    "seeds come from the graph's op count, which differs), so runs are compared as "
+    "distributions, never seed by seed."
+)
+
+
+def reference_lines(measured: list[Row]) -> list[str]:
+    """The comparison with TensorFlow 1.15.5: one row per entry it has runs of."""
+    compared = [row for row in measured if row.original is not None]
+    if not compared:
+        return []
+    lines = [
+        "## Against the original: TensorFlow 1.15.5",
+        "",
+        REFERENCE_WORDS,
+        "",
+        "| entry | documented | ours: mean [min, max], n | TF 1.15.5: mean [min, max], n "
+        "| difference | 90% interval | margin | TF 1.15.5 train s | verdict |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in compared:
+        verdict = row.equivalence
+        ours = _spread_text(row.spread) if row.spread and row.spread.n else "—"
+        theirs = _spread_text(row.original) if row.original.n else "—"
+        seconds = [run["train_seconds"] for run in row.original_runs if "train_seconds" in run]
+        lines.append(
+            f"| {row.item.key} | {documented_text(row.item)} | {ours} | {theirs} | "
+            + (f"{verdict.difference:+.4f}" if verdict.difference is not None else "—")
+            + " | "
+            + ("[{:+.4f}, {:+.4f}]".format(*verdict.interval) if verdict.interval else "—")
+            + " | "
+            + (f"±{verdict.margin:.4f}" if verdict.margin else "—")
+            + " | "
+            + (f"{statistics.median(seconds):,.1f}" if seconds else "—")
+            + f" | {verdict.verdict}"
+            + (f" ({verdict.reason})" if verdict.reason else "")
+            + " |"
+        )
+    return [*lines, ""]
+
+
+def markdown(measurements: dict, other: dict | None = None, reference: dict | None = None) -> str:
     versions = sorted({data.get("tensorflow", "?") for data in measurements.values()})
     cpus = sorted({data.get("cpu", "?") for data in measurements.values()})
     dates = sorted({data.get("date", "?") for data in measurements.values()})
@@ -261,7 +349,7 @@ def markdown(measurements: dict, other: dict | None = None) -> str:
         "Each entry is one documented run of a tutorial (or, where the documents give no figure, a "
         "run measured here) trained again under several seeds on the real data.",
         "",
-        *finding_lines(rows(measurements)),
+        *finding_lines(rows(measurements, reference)),
         COVERAGE_WORDS,
         "",
         band_words(measurements),
@@ -274,37 +362,46 @@ def markdown(measurements: dict, other: dict | None = None) -> str:
         "process's CPU time, which barely moves when other work shares the cores) and *steps/s* "
         "are medians over the runs, on 2 cores that other work sometimes shared.",
         "",
-        *table_rows(measurements),
+        *table_rows(measurements, reference),
         "",
     ]
     notes = [f"- {item.key}: {item.note}" for item in bands.ENTRIES if item.note]
     if notes:
         lines += ["Notes:", "", *notes, ""]
     lines += [f"![accuracy per entry]({ACCURACY_PLOT})", "", f"![loss curves]({LOSS_PLOT})", ""]
+    lines += reference_lines(rows(measurements, reference))
     lines += matrix_lines(measurements, other or {})
     return "\n".join(lines)
 
 
 def write_report(
-    out_dir: Path, measurements: dict | None = None, other: dict | None = None, html: bool = False
+    out_dir: Path,
+    measurements: dict | None = None,
+    other: dict | None = None,
+    html: bool = False,
+    reference: dict | None = None,
 ) -> Path:
     """REPORT.md and the plots in ``out_dir`` (and report.html with ``html``); ``other``: the
-    version matrix's measurements (default: ``bands.MATRIX_MEASUREMENTS_FILE``)."""
+    version matrix's measurements (default: ``bands.MATRIX_MEASUREMENTS_FILE``); ``reference``:
+    TensorFlow 1.15.5's (default: ``bands.REFERENCE_MEASUREMENTS_FILE``)."""
     from tf1_tutorials import report_plots
 
     measurements = bands.load_measurements() if measurements is None else measurements
     if other is None:
         other = bands.load_measurements(bands.MATRIX_MEASUREMENTS_FILE)
+    if reference is None:
+        reference = bands.load_measurements(bands.REFERENCE_MEASUREMENTS_FILE)
     out_dir.mkdir(parents=True, exist_ok=True)
     report = out_dir / "REPORT.md"
-    report.write_text(markdown(measurements, other))
+    report.write_text(markdown(measurements, other, reference))
     if measurements:
-        (out_dir / ACCURACY_PLOT).write_bytes(report_plots.accuracy_png(measurements))
+        png = report_plots.accuracy_png(measurements, reference)
+        (out_dir / ACCURACY_PLOT).write_bytes(png)
         (out_dir / LOSS_PLOT).write_bytes(report_plots.loss_png(measurements))
     if html:
         from tf1_tutorials import report_html
 
-        (out_dir / HTML_FILE).write_text(report_html.page(measurements, other))
+        (out_dir / HTML_FILE).write_text(report_html.page(measurements, other, reference))
     return report
 
 
@@ -328,6 +425,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="the version matrix's measured runs (default: the TensorFlow 2.15 ones)",
     )
+    parser.add_argument(
+        "--reference",
+        type=Path,
+        default=bands.REFERENCE_MEASUREMENTS_FILE,
+        metavar="FILE",
+        help="TensorFlow 1.15.5's measured runs (default: the committed ones)",
+    )
 
 
 def main(args: argparse.Namespace) -> int:
@@ -337,7 +441,8 @@ def main(args: argparse.Namespace) -> int:
 
     measurements = read_measurements(args.measurements)
     other = read_measurements(args.matrix)
+    reference = read_measurements(args.reference)
     check_writable_dir(args.out, "--out")
-    report = write_report(args.out, measurements, other, html=args.html)
+    report = write_report(args.out, measurements, other, html=args.html, reference=reference)
     print(f"wrote {report}" + (f" and {args.out / HTML_FILE}" if args.html else ""))
     return 0

@@ -105,8 +105,21 @@ def reproducibility(measurements: dict) -> list[str]:
     ]
 
 
-def page(measurements: dict, other: dict | None = None) -> str:
-    rows = report.rows(measurements)
+def _section(lines: list[str]) -> list[str]:
+    """A Markdown section (a heading, prose, one table) of the report as HTML."""
+    if not lines:
+        return []
+    table = [line for line in lines if line.startswith("|")]
+    prose = [line for line in lines if line and not line.startswith("|")]
+    return [
+        f"<h2>{_inline(prose[0].lstrip('# '))}</h2>",
+        *(f"<p>{_inline(line)}</p>" for line in prose[1:]),
+        _table(table),
+    ]
+
+
+def page(measurements: dict, other: dict | None = None, reference: dict | None = None) -> str:
+    rows = report.rows(measurements, reference)
     findings = report.finding_lines(rows)
     items = [_inline(line[2:]) for line in findings if line.startswith("- ")]
     parts = [
@@ -123,9 +136,9 @@ def page(measurements: dict, other: dict | None = None) -> str:
         f"<p>{_inline(report.band_words(measurements))}</p>",
         "<h2>Every entry</h2>",
         _table(
-            report.table_rows(measurements),
+            report.table_rows(measurements, reference),
             row_ids=[row.item.key for row in rows],
-            classes=["finding" if row.finding else "" for row in rows],
+            classes=["finding" if row.finding or row.differs else "" for row in rows],
         ),
         "<p>CIFAR-10 accuracies are on the first 1,000 official test images only.</p>",
     ]
@@ -135,16 +148,11 @@ def page(measurements: dict, other: dict | None = None) -> str:
     if measurements:
         parts += [
             "<h2>Runs against bands</h2>",
-            _image(report_plots.accuracy_png(measurements), "test accuracy per entry"),
+            _image(report_plots.accuracy_png(measurements, reference), "test accuracy per entry"),
             "<h2>Loss curves</h2>",
             _image(report_plots.loss_png(measurements), "training loss per entry"),
         ]
-    matrix = report.matrix_lines(measurements, other or {})
-    if matrix:
-        table = [line for line in matrix if line.startswith("|")]
-        prose = [line for line in matrix if line and not line.startswith("|")]
-        parts += [f"<h2>{_inline(prose[0].lstrip('# '))}</h2>"]
-        parts += [f"<p>{_inline(line)}</p>" for line in prose[1:]]
-        parts += [_table(table)]
+    parts += _section(report.reference_lines(rows))
+    parts += _section(report.matrix_lines(measurements, other or {}))
     parts += [*reproducibility(measurements), "</body></html>", ""]
     return "\n".join(part for part in parts if part)

@@ -25,11 +25,13 @@ def _png(fig) -> bytes:
     return buffer.getvalue()
 
 
-def accuracy_png(measurements: dict) -> bytes:
+def accuracy_png(measurements: dict, reference: dict | None = None) -> bytes:
     """One row per measured entry: its runs as dots (collapsed ones as crosses), the CI band as a
     green bar, the documented figure as a red star (its rounding as a red bar) with the 99%
-    interval it is judged against as a black bracket, findings named in red."""
+    interval it is judged against as a black bracket, findings named in red; with ``reference``,
+    TensorFlow 1.15.5's runs of the entry as orange diamonds on a row just below ours."""
     plt = _pyplot()
+    reference = reference or {}
     items = [
         (item, found)
         for item in bands.ENTRIES
@@ -45,6 +47,18 @@ def accuracy_png(measurements: dict) -> bytes:
         if spread.collapsed:
             ax.plot(spread.collapsed, [0] * len(spread.collapsed), "x", color="tab:gray")
         values = [*spread.accuracies, *spread.collapsed, low, high]
+        original = [run["test_accuracy"] for run in reference.get(item.key, {}).get("runs", [])]
+        if original:
+            ax.plot(
+                original,
+                [-0.3] * len(original),
+                "D",
+                color="tab:orange",
+                markersize=4,
+                fillstyle="none",
+                label="TensorFlow 1.15.5 runs",
+            )
+            values += original
         verdict = bands.documented_verdict(item, spread)
         if item.documented is not None:
             values.append(item.documented)
@@ -88,7 +102,8 @@ def accuracy_png(measurements: dict) -> bytes:
         for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
             handles.setdefault(label, handle)
     fig.legend(handles.values(), handles.keys(), loc="outside lower center", fontsize=7, ncol=4)
-    fig.suptitle("test accuracy per entry: our runs, the CI band, the documented figure")
+    title = "test accuracy per entry: our runs, the CI band, the documented figure"
+    fig.suptitle(title + (", TensorFlow 1.15.5's runs" if reference else ""))
     return _png(fig)
 
 
