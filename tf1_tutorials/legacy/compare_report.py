@@ -230,7 +230,7 @@ def side_rows(runs: list[Run]) -> dict[str, str]:
     if len(runs) > 1:
         finite = [v for v in values if not math.isnan(v)]
         rows["min..max (sd)"] = (
-            f"{_number(min(finite))}..{_number(max(finite))} ({_number(statistics.stdev(finite))})"
+            f"{_number(min(finite))}..{_number(max(finite))} ({statistics.stdev(finite):.2g})"
             if len(finite) > 1
             else "—"
         )
