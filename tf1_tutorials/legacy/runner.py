@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 
+from tf1_tutorials.legacy import compare
 from tf1_tutorials.legacy.devices import STRICT_ENV
 from tf1_tutorials.legacy.unsupported import EXIT_UNSUPPORTED, PROGRAM
 
@@ -33,6 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="do not run the script: list each TF1 API it uses that is mapped, emulated, given "
         "its old default or not supported (exit 2 if any is unsupported)",
     )
+    compare.add_arguments(parser)
     parser.add_argument("script", help="the TensorFlow 1.x script to run, unmodified")
     parser.add_argument(
         "script_args",
@@ -65,6 +67,8 @@ def run(script: str, script_args: list[str], strict_devices: bool = False) -> in
 
 
 def main(args: argparse.Namespace) -> int:
+    if args.compare or args.repeat is not None:
+        return compare.main(args)
     if args.check:
         from tf1_tutorials.legacy import check
 
