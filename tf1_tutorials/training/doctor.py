@@ -36,7 +36,7 @@ from tf1_tutorials.data.sources import (
     load,
     local_source_dir,
 )
-from tf1_tutorials.runner import RUNS_DIR
+from tf1_tutorials.training.runner import RUNS_DIR
 
 DISTRIBUTION = "tf1-tutorials"
 CHECKED_PACKAGES = ("tensorflow", "tf-keras", "tf-slim", "tensorboard", "numpy")
