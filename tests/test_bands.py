@@ -294,7 +294,7 @@ def test_measure_into_another_file_records_there_with_the_default_settings(tmp_p
     item = bands.entry("softmax-lr0.001-1000")
     calls = []
 
-    def fake_run_entry(entry, seed, workdir, threads=0):
+    def fake_run_entry(entry, seed, workdir, threads=0, runtime="project"):
         calls.append((entry.key, seed))
         return {
             "seed": seed,
@@ -382,7 +382,7 @@ def test_measure_missing_runs_only_the_seeds_not_yet_recorded_alike(tmp_path, mo
     assert measure.recorded_seeds(dict(stored, tensorflow="2.15.1")) == set()
     calls = []
 
-    def fake_run_entry(entry, seed, workdir, threads=0):
+    def fake_run_entry(entry, seed, workdir, threads=0, runtime="project"):
         calls.append(seed)
         record = _record(seed, 0.91)
         record["versions"]["tensorflow"] = tensorflow
