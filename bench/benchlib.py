@@ -129,7 +129,7 @@ def cpu_mhz() -> float | None:
 
 def machine() -> dict:
     """CPU, core count, memory, OS, load, and the versions of what the benchmarks run on."""
-    from tf1_tutorials.results import cpu_model
+    from tf1_tutorials.training.results import cpu_model
 
     flags = cpu_flags()
     memory = None
@@ -213,7 +213,7 @@ def v1_train(
     bf16: bool = False,
 ) -> dict:
     """Train a tf.compat.v1 variant (``experts`` or ``softmax``) with its own config for
-    ``warmup + steps`` steps the way ``tf1_tutorials.session.train`` does -- ``next_batch``, a
+    ``warmup + steps`` steps the way ``training.session.train`` does -- ``next_batch``, a
     ``feed_dict``, ``sess.run([train_op, loss, batch_accuracy])`` -- and time the steps after the
     warm-up.
 
@@ -222,9 +222,9 @@ def v1_train(
     too). ``fixed_batch``: feed one batch over and over (no reader in the loop). ``bf16``: the
     oneDNN bfloat16 auto-mixed-precision rewrite.
     """
-    from tf1_tutorials.compose import compose
-    from tf1_tutorials.session import Batches
     from tf1_tutorials.tf import load_v1, seed_everything, session_config
+    from tf1_tutorials.training.compose import compose
+    from tf1_tutorials.training.session import Batches
     from tf1_tutorials.variants import experts, inputs, softmax
 
     tf = load_v1()

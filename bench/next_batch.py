@@ -16,7 +16,7 @@ import benchlib
 def main(argv=None) -> dict:
     args = benchlib.parser(__doc__.splitlines()[0]).parse_args(argv)
     calls, steps, warmup = (300, 10, 3) if args.quick else (10000, 300, 20)
-    from tf1_tutorials.session import Batches
+    from tf1_tutorials.training.session import Batches
     from tf1_tutorials.variants import inputs
 
     print(f"next_batch: {calls} calls per batch size; {warmup} warm-up + {steps} timed steps")

@@ -3,7 +3,7 @@ run the tutorials in each image as its own non-root user, with the real data mou
 
 In each image: `tf1-tutorials list`; the band entry softmax-lr0.001-1000, whose first run copies
 and verifies the MNIST files from the mounted data into the /data volume and whose result.json is
-judged against its band (tf1_tutorials.bands); two runs of experts sharing /data and a log volume,
+judged against its band (evidence.bands); two runs of experts sharing /data and a log volume,
 the second resuming the first's checkpoint and copying nothing; and `tf1-tutorials legacy` on
 tests/legacy_scripts/softmax_input_data.py reading /data. Prints each image's build time and
 size; a failed check is one line, and the exit status is 1.
@@ -29,8 +29,9 @@ from engines import Buildah, Engine, Failure, Mount, call, detect
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tf1_tutorials import bands, results  # noqa: E402
 from tf1_tutorials.data import mnist  # noqa: E402
+from tf1_tutorials.evidence import bands  # noqa: E402
+from tf1_tutorials.training import results  # noqa: E402
 
 DOCKERFILE = ROOT / "docker" / "Dockerfile"
 VARIANTS = {"": "", "tf215": ":tf215"}  # TF_VARIANT -> tag suffix

@@ -30,7 +30,7 @@ RUNS: dict[str, dict] = {
 
 def run(variant: str, workdir: Path) -> dict:
     """The bits of one golden run: its loss curve and test accuracy, exactly."""
-    from tf1_tutorials.runner import RunSettings, run_in_fresh_process
+    from tf1_tutorials.training.runner import RunSettings, run_in_fresh_process
 
     settings = RunSettings(
         variant, RUNS[variant], seed=SEED, logdir=workdir / variant, deterministic=True

@@ -6,7 +6,7 @@ full-length ones. Each run happens in a fresh process, as `tf1-tutorials run` wo
 
 import pytest
 
-from tf1_tutorials import bands, harness
+from tf1_tutorials.evidence import bands, measure
 
 # A seed none of the recorded measurements used, so each check is a fresh draw.
 FRESH_SEED = 9001
@@ -32,7 +32,7 @@ def _marks(item: bands.Entry) -> tuple:
 def test_fresh_run_lands_in_band(item, tmp_path, private_data_dir):
     spread = bands.spread(item.key)
     assert FRESH_SEED not in (spread.seeds if spread else ())
-    record, verdict = harness.check_entry(item, FRESH_SEED, tmp_path)
+    record, verdict = measure.check_entry(item, FRESH_SEED, tmp_path)
     if spread is not None:
         assert record["versions"]["onednn"] == spread.onednn
     assert verdict.in_band, f"{item.key}: {verdict.message}"
@@ -43,7 +43,7 @@ def test_fresh_run_lands_in_band(item, tmp_path, private_data_dir):
 
 @pytest.mark.accuracy
 def test_same_seed_with_op_determinism_repeats_exactly(tmp_path, private_data_dir):
-    from tf1_tutorials.runner import RunSettings, run_in_fresh_process
+    from tf1_tutorials.training.runner import RunSettings, run_in_fresh_process
 
     def run(name):
         settings = RunSettings(

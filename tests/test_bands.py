@@ -9,8 +9,8 @@ from statistics import NormalDist
 
 import pytest
 
-from tf1_tutorials import bands, report
-from tf1_tutorials.harness import parse_seeds, record_runs, thin
+from tf1_tutorials.evidence import bands, report
+from tf1_tutorials.evidence.measure import parse_seeds, record_runs, thin
 
 
 def measured(accuracies, key="softmax-lr0.01-6000"):
@@ -146,8 +146,9 @@ def test_approximate_documented_value_is_judged_as_the_interval_it_rounds_from()
 def test_every_entry_has_a_known_variant_and_valid_settings(keras):
     # Variant modules import TensorFlow in v1 or v2 mode: check each mode in its own process.
     code = (
-        "from tf1_tutorials import bands, variants\n"
-        "from tf1_tutorials.settings import make_config\n"
+        "from tf1_tutorials import variants\n"
+        "from tf1_tutorials.evidence import bands\n"
+        "from tf1_tutorials.training.settings import make_config\n"
         "for item in bands.ENTRIES:\n"
         f"    if item.variant.startswith('keras_') is {keras}:\n"
         "        module = variants.get(item.variant).load()\n"
@@ -289,12 +290,12 @@ def test_report_compares_the_other_tensorflow_with_the_bands(tmp_path):
 
 
 def test_measure_into_another_file_records_there_with_the_default_settings(tmp_path, monkeypatch):
-    from tf1_tutorials import harness
+    from tf1_tutorials.evidence import measure
 
     item = bands.entry("softmax-lr0.001-1000")
     calls = []
 
-    def fake_run_entry(entry, seed, workdir, threads=0):
+    def fake_run_entry(entry, seed, workdir, threads=0, runtime="project"):
         calls.append((entry.key, seed))
         return {
             "seed": seed,
@@ -308,23 +309,23 @@ def test_measure_into_another_file_records_there_with_the_default_settings(tmp_p
             "loss_curve": [[1, 1.0]],
         }
 
-    monkeypatch.setattr(harness, "run_entry", fake_run_entry)
+    monkeypatch.setattr(measure, "run_entry", fake_run_entry)
     into = tmp_path / "other.json"
     parser = argparse.ArgumentParser()
-    harness.add_arguments(parser)
+    measure.add_arguments(parser)
     args = parser.parse_args([item.key, "--seeds", "1-2", "--into", str(into)])
-    assert harness.main(args) == 0
+    assert measure.main(args) == 0
     assert calls == [(item.key, 1), (item.key, 2)]
     stored = bands.load_measurements(into)[item.key]
     assert stored["tensorflow"] == "2.15.1" and len(stored["runs"]) == 2
 
 
 def test_measure_without_entries_says_how_to_name_them(capsys):
-    from tf1_tutorials import harness
+    from tf1_tutorials.evidence import measure
 
     parser = argparse.ArgumentParser()
-    harness.add_arguments(parser)
-    assert harness.main(parser.parse_args([])) == 2
+    measure.add_arguments(parser)
+    assert measure.main(parser.parse_args([])) == 2
     assert "--short" in capsys.readouterr().err
 
 
@@ -370,34 +371,34 @@ def test_a_partly_measured_entry_is_reported_as_partial():
 def test_measure_missing_runs_only_the_seeds_not_yet_recorded_alike(tmp_path, monkeypatch):
     from importlib import metadata
 
-    from tf1_tutorials import harness
+    from tf1_tutorials.evidence import measure
 
     item = bands.entry("softmax-lr0.001-1000")
     into = tmp_path / "m.json"
     tensorflow = metadata.version("tensorflow")
     stored = {"tensorflow": tensorflow, "onednn": "1", "runs": [{"seed": 1}, {"seed": 3}]}
     monkeypatch.delenv("TF_ENABLE_ONEDNN_OPTS", raising=False)
-    assert harness.recorded_seeds(stored) == {1, 3}
-    assert harness.recorded_seeds(dict(stored, onednn="0")) == set()
-    assert harness.recorded_seeds(dict(stored, tensorflow="2.15.1")) == set()
+    assert measure.recorded_seeds(stored) == {1, 3}
+    assert measure.recorded_seeds(dict(stored, onednn="0")) == set()
+    assert measure.recorded_seeds(dict(stored, tensorflow="2.15.1")) == set()
     calls = []
 
-    def fake_run_entry(entry, seed, workdir, threads=0):
+    def fake_run_entry(entry, seed, workdir, threads=0, runtime="project"):
         calls.append(seed)
         record = _record(seed, 0.91)
         record["versions"]["tensorflow"] = tensorflow
         return record
 
-    monkeypatch.setattr(harness, "run_entry", fake_run_entry)
+    monkeypatch.setattr(measure, "run_entry", fake_run_entry)
     record_runs(item, [dict(_record(s, 0.9), versions={"tensorflow": tensorflow, "onednn": "1"})
                        for s in (1, 3)], into)  # fmt: skip
     parser = argparse.ArgumentParser()
-    harness.add_arguments(parser)
+    measure.add_arguments(parser)
     args = [item.key, "--seeds", "1-4", "--into", str(into), "--missing"]
-    assert harness.main(parser.parse_args(args)) == 0
+    assert measure.main(parser.parse_args(args)) == 0
     assert calls == [2, 4]
     assert [run["seed"] for run in bands.load_measurements(into)[item.key]["runs"]] == [1, 2, 3, 4]
-    assert harness.main(parser.parse_args(args)) == 0 and calls == [2, 4]  # nothing left to run
+    assert measure.main(parser.parse_args(args)) == 0 and calls == [2, 4]  # nothing left to run
 
 
 def test_report_gives_the_tf115_column_section_and_verdict(tmp_path):

@@ -257,7 +257,7 @@ def test_help_never_imports_tensorflow(tmp_path, no_tensorflow):
 
 
 def test_without_logdir_a_new_run_gets_a_fresh_directory(tmp_path, monkeypatch):
-    from tf1_tutorials.runner import default_logdir
+    from tf1_tutorials.training.runner import default_logdir
 
     monkeypatch.chdir(tmp_path)
     first = default_logdir("softmax", resume=False)

@@ -205,7 +205,7 @@ def test_a_disk_filling_up_mid_run_leaves_whole_checkpoints_that_still_load(smal
 
 
 def test_a_result_written_on_a_full_disk_leaves_the_old_one_whole(small_disk):
-    from tf1_tutorials import results
+    from tf1_tutorials.training import results
 
     (small_disk / "result.json").write_text('{"test_accuracy": 0.9}\n')
     fill(small_disk)

@@ -25,7 +25,6 @@ from pathlib import Path
 import pytest
 from data_support import real_data_root
 
-from tf1_tutorials import bands, results
 from tf1_tutorials.cluster import launcher
 from tf1_tutorials.cluster import task as task_module
 from tf1_tutorials.cluster.spec import (
@@ -37,6 +36,8 @@ from tf1_tutorials.cluster.spec import (
     parse_tf_config,
     resolve,
 )
+from tf1_tutorials.evidence import bands
+from tf1_tutorials.training import results
 
 PS = ["127.0.0.1:2222"]
 WORKERS = ["127.0.0.1:2223", "127.0.0.1:2224"]

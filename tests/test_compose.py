@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tf1_tutorials import variants
-from tf1_tutorials.settings import static_variant
+from tf1_tutorials.training.settings import static_variant
 from tf1_tutorials.variants import recipe
 
 GRAPH_VARIANTS = [
@@ -17,8 +17,8 @@ GRAPH_VARIANTS = [
 
 
 def composed(name, wrap_optimizer=None, **overrides):
-    from tf1_tutorials.compose import compose
     from tf1_tutorials.tf import load_v1
+    from tf1_tutorials.training.compose import compose
 
     tf = load_v1()
     module = variants.get(name).load()

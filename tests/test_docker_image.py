@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 from data_support import real_data_root
 
-from tf1_tutorials import bands
 from tf1_tutorials.data import mnist, sources
+from tf1_tutorials.evidence import bands
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCKERFILE = ROOT / "docker" / "Dockerfile"

@@ -12,8 +12,9 @@ import time
 import pytest
 from data_support import closed_port_url, real_data_root
 
-from tf1_tutorials import cli, doctor
+from tf1_tutorials import cli
 from tf1_tutorials.data import mnist
+from tf1_tutorials.training import doctor
 
 PROXY_VARIABLES = ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy")
 

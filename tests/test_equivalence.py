@@ -2,7 +2,7 @@
 
 import pytest
 
-from tf1_tutorials import bands, equivalence
+from tf1_tutorials.evidence import bands, equivalence
 
 
 def spread(*accuracies, collapsed=()):

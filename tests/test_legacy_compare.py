@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 from data_support import real_data_root
 
-from tf1_tutorials import cli, reference_runtime
+from tf1_tutorials import cli
+from tf1_tutorials.evidence import reference_runtime
 from tf1_tutorials.legacy import compare
 from tf1_tutorials.legacy.compare_report import (
     Run,

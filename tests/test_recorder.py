@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from tf1_tutorials.recorder import CURVE_POINTS, Recorder, cost_line, evaluate
+from tf1_tutorials.training.recorder import CURVE_POINTS, Recorder, cost_line, evaluate
 from tf1_tutorials.variants.recipe import Epochs, Steps
 
 

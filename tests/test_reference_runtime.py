@@ -11,7 +11,8 @@ import sys
 
 import pytest
 
-from tf1_tutorials import bands, equivalence, harness, reference_runtime
+from tf1_tutorials.evidence import bands, equivalence, reference_runtime
+from tf1_tutorials.evidence import measure as harness
 
 LINE = "test accuracy 0.9162 after 6000 steps (loss 12.5, 4.1 s of training, 10000 test images)"
 MISSING = reference_runtime.missing_reason()
@@ -61,7 +62,7 @@ def test_without_a_python37_make_tf115_says_so_in_one_line(tmp_path):
         "PYTHONPATH": os.pathsep.join(sys.path),
     }
     done = subprocess.run(
-        [sys.executable, "-m", "tf1_tutorials.reference_runtime", "find-python"],
+        [sys.executable, "-m", "tf1_tutorials.evidence.reference_runtime", "find-python"],
         capture_output=True,
         text=True,
         env=env,

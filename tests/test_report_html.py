@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from matplotlib import image
 
-from tf1_tutorials import bands, report, report_html
+from tf1_tutorials.evidence import bands, report, report_html
 
 # Every address the page could reach goes to a closed local port: the page must need none.
 OFFLINE = "--proxy-server=127.0.0.1:9"

@@ -11,7 +11,7 @@ import pytest
 from data_support import real_data_root
 
 from tf1_tutorials.cluster import task
-from tf1_tutorials.runner import (
+from tf1_tutorials.training.runner import (
     ChildRunError,
     RunSettings,
     default_logdir,

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from tf1_tutorials import stats
+from tf1_tutorials.evidence import stats
 
 
 @pytest.mark.parametrize(

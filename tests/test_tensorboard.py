@@ -26,7 +26,7 @@ import numpy as np
 import pytest
 from data_support import real_data_root
 
-from tf1_tutorials.runner import RunSettings, run_in_fresh_process
+from tf1_tutorials.training.runner import RunSettings, run_in_fresh_process
 
 STEPS = 50
 FULL_STEPS = [10, 20, 30, 40, 50]  # session.FULL_SUMMARY_EVERY recorded points of STEPS

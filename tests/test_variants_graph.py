@@ -16,8 +16,8 @@ import pytest
 from data_support import real_data_root
 
 from tf1_tutorials import variants
-from tf1_tutorials.runner import RunSettings, run
-from tf1_tutorials.settings import SettingError
+from tf1_tutorials.training.runner import RunSettings, run
+from tf1_tutorials.training.settings import SettingError
 
 GRAPH_VARIANTS = [
     "softmax",
@@ -140,8 +140,8 @@ def test_defaults_are_the_documented_recipe(name):
 
 
 def build(name, **overrides):
-    from tf1_tutorials.compose import compose
     from tf1_tutorials.tf import load_v1
+    from tf1_tutorials.training.compose import compose
     from tf1_tutorials.variants.graph import parameter_count
 
     tf = load_v1()

@@ -11,7 +11,7 @@ import textwrap
 import pytest
 from data_support import real_data_root
 
-from tf1_tutorials.runner import RunSettings, run_in_fresh_process
+from tf1_tutorials.training.runner import RunSettings, run_in_fresh_process
 
 INSPECT = """
 import dataclasses, json

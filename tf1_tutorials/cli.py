@@ -24,16 +24,22 @@ DEBUG_ENV = "TF1_TUTORIALS_DEBUG"
 
 # subcommand -> (module, one-line help); each module defines add_arguments(parser), main(args).
 COMMANDS: dict[str, tuple[str, str]] = {
-    "list": ("tf1_tutorials.list_command", "list the tutorial variants"),
-    "run": ("tf1_tutorials.run_command", "train one tutorial variant and write its result"),
-    "measure": ("tf1_tutorials.harness", "run band entries under seeds; record or check them"),
-    "report": ("tf1_tutorials.report", "write REPORT.md and plots from the measured runs"),
+    "list": ("tf1_tutorials.commands.list", "list the tutorial variants"),
+    "run": ("tf1_tutorials.commands.run", "train one tutorial variant and write its result"),
+    "measure": (
+        "tf1_tutorials.evidence.measure",
+        "run band entries under seeds; record or check them",
+    ),
+    "report": ("tf1_tutorials.evidence.report", "write REPORT.md and plots from the measured runs"),
     "legacy": ("tf1_tutorials.legacy.runner", "run an unmodified TensorFlow 1.x script"),
     "cluster": (
         "tf1_tutorials.cluster.launcher",
         "train softmax or experts on a TF1 cluster of ps and worker processes",
     ),
-    "doctor": ("tf1_tutorials.doctor", "check versions, data, mirrors and disk before a run"),
+    "doctor": (
+        "tf1_tutorials.training.doctor",
+        "check versions, data, mirrors and disk before a run",
+    ),
 }
 
 

@@ -33,9 +33,9 @@ from tf1_tutorials import variants
 from tf1_tutorials.cluster import task as task_module
 from tf1_tutorials.cluster.spec import ClusterSpecError, TaskSpec, check_variant, local_cluster
 from tf1_tutorials.errors import Terminated, UsageError
-from tf1_tutorials.runner import SEED_RANGE
-from tf1_tutorials.settings import make_config, static_variant
-from tf1_tutorials.training_arguments import SETTING_FLAGS, overrides_from_args
+from tf1_tutorials.training.arguments import SETTING_FLAGS, overrides_from_args
+from tf1_tutorials.training.runner import SEED_RANGE
+from tf1_tutorials.training.settings import make_config, static_variant
 
 PS_GRACE_SECONDS = 10.0  # how long the ps tasks get to stop by themselves once the workers are done
 TERMINATE_GRACE_SECONDS = 5.0  # between SIGTERM and SIGKILL

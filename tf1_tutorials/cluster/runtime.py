@@ -9,7 +9,7 @@ queue (a worker does so when it will ask nothing more of the ps), then returns. 
 over machines thus shuts down by itself; the local launcher also stops ps tasks that outlive the
 workers.
 
-**worker**: composes the variant's whole graph (:func:`tf1_tutorials.compose.compose`) under
+**worker**: composes the variant's whole graph (:func:`training.compose.compose`) under
 ``replica_device_setter`` (variables and the global step round-robin on the ps tasks, compute on
 this worker) and trains with ``MonitoredTrainingSession`` until the global step reaches the
 variant's ``steps``:
@@ -27,7 +27,7 @@ Worker 0 is the chief. It initialises (or restores) the variables and alone writ
 and writes the files on its own machine -- and the TensorBoard loss scalars, into the log
 directory; the other workers write nothing. When the chief has trained, it waits for each other
 worker's "finished" token (carrying how many local steps it trained), evaluates the test set on the
-final variables, writes ``result.json`` through :mod:`tf1_tutorials.results` and only then
+final variables, writes ``result.json`` through :mod:`tf1_tutorials.training.results` and only then
 releases the ps tasks.
 
 A non-finite loss is recorded (``diverged``) but does not stop training: one worker stopping early
@@ -41,13 +41,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tf1_tutorials import results, variants
+from tf1_tutorials import variants
 from tf1_tutorials.cluster.spec import ClusterError, TaskOptions, TaskSpec, check_variant
-from tf1_tutorials.compose import Model, compose
-from tf1_tutorials.recorder import Evaluation, Recorder, accuracy_line
-from tf1_tutorials.session import Batches, evaluate, scalar_summary
-from tf1_tutorials.settings import make_config
 from tf1_tutorials.tf import load_v1, seed_everything, session_config, versions
+from tf1_tutorials.training import results
+from tf1_tutorials.training.compose import Model, compose
+from tf1_tutorials.training.recorder import Evaluation, Recorder, accuracy_line
+from tf1_tutorials.training.session import Batches, evaluate, scalar_summary
+from tf1_tutorials.training.settings import make_config
 from tf1_tutorials.variants import inputs
 from tf1_tutorials.variants.graph import parameter_count
 
@@ -296,7 +297,7 @@ def _training_session(task: TaskSpec, built: WorkerGraph, server, options: TaskO
         hooks=built.hooks,
         save_checkpoint_steps=options.checkpoint_every,
         save_checkpoint_secs=None,
-        save_summaries_steps=None,  # the loop writes the scalars (tf1_tutorials.recorder)
+        save_summaries_steps=None,  # the loop writes the scalars (tf1_tutorials.training.recorder)
         save_summaries_secs=None,
         config=config,
         stop_grace_period_secs=2,

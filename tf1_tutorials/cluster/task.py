@@ -26,9 +26,9 @@ from tf1_tutorials.cluster.spec import (
     check_variant,
     resolve,
 )
-from tf1_tutorials.runner import default_logdir
-from tf1_tutorials.settings import SettingError
-from tf1_tutorials.training_arguments import add_training_arguments, overrides_from_args
+from tf1_tutorials.training.arguments import add_training_arguments, overrides_from_args
+from tf1_tutorials.training.runner import default_logdir
+from tf1_tutorials.training.settings import SettingError
 
 # Set by the launcher to its own pid: a task it started stops when the launcher is gone.
 LAUNCHER_PID_ENV = "TF1_TUTORIALS_CLUSTER_LAUNCHER_PID"

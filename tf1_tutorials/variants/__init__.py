@@ -7,14 +7,14 @@ and a ``KIND``:
 
 - ``"graph"``: the tutorial's own functions -- ``inference(images, is_training, config)``,
   ``optimizer(config)`` and, where it is not the mean cross-entropy, ``loss(logits, labels)`` --
-  on a ``Config`` based on :mod:`.recipe`; :mod:`tf1_tutorials.compose` makes the graph of them
-  and :mod:`tf1_tutorials.session` trains it;
+  on a ``Config`` based on :mod:`.recipe`; :mod:`tf1_tutorials.training.compose` makes the graph
+  of them and :mod:`tf1_tutorials.training.session` trains it;
 - ``"keras"``: TensorFlow 2 in eager mode, trained by the module's own ``train(config, data, ...)``
-  (Keras ``fit`` or a ``GradientTape`` loop), reporting to :mod:`tf1_tutorials.recorder`;
+  (Keras ``fit`` or a ``GradientTape`` loop), reporting to :mod:`tf1_tutorials.training.recorder`;
 - ``"basics"``: no training; ``run(config)`` runs a small graph and returns its value.
 
 Adding a variant: its module here, its line in ``VARIANTS`` below and its entry in
-``tf1_tutorials/bands.py``.
+``tf1_tutorials/evidence/bands.py``.
 """
 
 from __future__ import annotations

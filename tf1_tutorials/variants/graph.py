@@ -4,8 +4,9 @@ tutorials' mean cross-entropy.
 A graph variant is its tutorial's own functions, in the TF1 ``mnist.py`` style: ``inference(images,
 is_training, config)`` -> ``(logits, end_points)``, optionally ``loss(logits, labels)`` (the mean
 cross-entropy below when it has none) and ``optimizer(config)``. The runner
-(:mod:`tf1_tutorials.compose`, :mod:`tf1_tutorials.session`) makes the placeholders, composes those
-functions with ``minimize`` and the evaluation, and owns the Session and the feed dicts.
+(:mod:`tf1_tutorials.training.compose`, :mod:`tf1_tutorials.training.session`) makes the
+placeholders, composes those functions with ``minimize`` and the evaluation, and owns the Session
+and the feed dicts.
 """
 
 from __future__ import annotations

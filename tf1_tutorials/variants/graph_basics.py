@@ -6,8 +6,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from tf1_tutorials.results import Outcome
 from tf1_tutorials.tf import load_v1
+from tf1_tutorials.training.results import Outcome
 
 KIND = "basics"
 DATASET = None

@@ -17,7 +17,8 @@ def arrays(dataset, image_shape):
 
 
 def chunks(images, labels, size: int):
-    """``(images, labels)`` ``size`` rows at a time, for :func:`tf1_tutorials.recorder.evaluate`."""
+    """``(images, labels)`` ``size`` rows at a time, for
+    :func:`tf1_tutorials.training.recorder.evaluate`."""
     for start in range(0, len(labels), size):
         yield images[start : start + size], labels[start : start + size]
 

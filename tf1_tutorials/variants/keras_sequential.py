@@ -14,10 +14,10 @@ import sys
 import time
 from dataclasses import dataclass
 
-from tf1_tutorials.recorder import Recorder, evaluate
-from tf1_tutorials.results import Outcome
-from tf1_tutorials.settings import RunSettings
 from tf1_tutorials.tf import seed_everything
+from tf1_tutorials.training.recorder import Recorder, evaluate
+from tf1_tutorials.training.results import Outcome
+from tf1_tutorials.training.settings import RunSettings
 from tf1_tutorials.variants import keras
 from tf1_tutorials.variants.keras import tf
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from tf1_tutorials.recorder import Recorder, accuracy_line, evaluate
-from tf1_tutorials.results import Outcome
-from tf1_tutorials.settings import RunSettings
 from tf1_tutorials.tf import seed_everything
+from tf1_tutorials.training.recorder import Recorder, accuracy_line, evaluate
+from tf1_tutorials.training.results import Outcome
+from tf1_tutorials.training.settings import RunSettings
 from tf1_tutorials.variants import keras
 from tf1_tutorials.variants.keras import tf
 

@@ -28,8 +28,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tf1_tutorials import bands
-from tf1_tutorials.stats import difference_interval, welch
+from tf1_tutorials.evidence import bands
+from tf1_tutorials.evidence.stats import difference_interval, welch
 
 ALPHA = 0.05
 MARGIN_SDS = 1.5

@@ -12,7 +12,7 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
-from tf1_tutorials import bands, report, report_plots
+from tf1_tutorials.evidence import bands, report, report_plots
 
 STYLE = """
 body { font-family: sans-serif; margin: 2em auto; max-width: 120em; color: #222; }
@@ -66,7 +66,7 @@ def _version(package: str) -> str:
 
 
 def _commit() -> str:
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     try:
         done = subprocess.run(
             ["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
@@ -99,7 +99,7 @@ def reproducibility(measurements: dict) -> list[str]:
         f"{_version('tf-slim')}, NumPy {_version('numpy')}, at commit {html.escape(_commit())} "
         f"on {datetime.date.today().isoformat()}.</li>",
         f"<li>Seeds per entry: {html.escape(seeds)}.</li>",
-        "<li>Raw runs: <code>tf1_tutorials/measurements.json</code>; rerun any entry with "
+        "<li>Raw runs: <code>tf1_tutorials/evidence/measurements.json</code>; rerun any entry with "
         "<code>tf1-tutorials measure ENTRY --seeds 1-10</code>.</li>",
         "</ul>",
     ]

@@ -3,9 +3,9 @@
 `tf1-tutorials measure ENTRY... --seeds 1-10` trains each entry once per seed, every run in a fresh
 process, and records the runs in ``bands.MEASUREMENTS_FILE`` (the raw data the bands come from).
 `tf1-tutorials measure --check ENTRY...` runs each entry once and judges it against its band.
-`tf1-tutorials measure --short --seeds 1-3 --into tf1_tutorials/measurements-tf215.json`, run on
-the version matrix's other TensorFlow, records the short entries there for the report to compare.
-Every run has the environment's settings, the defaults a user has (oneDNN on).
+`tf1-tutorials measure --short --seeds 1-3 --into tf1_tutorials/evidence/measurements-tf215.json`,
+run on the version matrix's other TensorFlow, records the short entries there for the report to
+compare. Every run has the environment's settings, the defaults a user has (oneDNN on).
 """
 
 from __future__ import annotations
@@ -23,9 +23,10 @@ from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
 
-from tf1_tutorials import bands, reference_runtime, results
 from tf1_tutorials.errors import FileProblem, UsageError, check_writable_dir
-from tf1_tutorials.runner import SEED_RANGE, RunSettings, run_in_fresh_process
+from tf1_tutorials.evidence import bands, reference_runtime
+from tf1_tutorials.training import results
+from tf1_tutorials.training.runner import SEED_RANGE, RunSettings, run_in_fresh_process
 
 RUN_FIELDS = ("seed", "test_accuracy", "test_images", "diverged", "steps", "train_seconds")
 OPTIONAL_RUN_FIELDS = ("top_prediction_share", "wall_seconds", "cpu_seconds", "load_average")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import math
 
-from tf1_tutorials import bands
+from tf1_tutorials.evidence import bands
 
 
 def _pyplot():

@@ -5,8 +5,8 @@ before TensorFlow is imported: the variant and its settings (read from the varia
 seed, the threads, the data and log directories (a new run never writes into one that holds a run;
 ``resume`` continues the run ``run.json`` there records, with its seed and settings). :func:`run`
 trains in this process; :func:`run_in_fresh_process` in a new Python process
-(``python -m tf1_tutorials.runner``, the settings as JSON on its stdin), so one process can run
-many variants (a process holds TensorFlow in either v1 or v2 mode, never both).
+(``python -m tf1_tutorials.training.runner``, the settings as JSON on its stdin), so one process
+can run many variants (a process holds TensorFlow in either v1 or v2 mode, never both).
 :func:`default_logdir` is the one rule for a log directory nobody named.
 
 Errors are those of :mod:`tf1_tutorials.errors`, for ``cli.main`` to report.
@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tf1_tutorials import bands, results, variants
+from tf1_tutorials import variants
 from tf1_tutorials.errors import (
     ENVIRONMENT,
     USAGE,
@@ -34,11 +34,18 @@ from tf1_tutorials.errors import (
     UserError,
     check_writable_dir,
 )
-from tf1_tutorials.settings import RunSettings, check_batch_size, make_config, static_variant
+from tf1_tutorials.evidence import bands
+from tf1_tutorials.training import results
+from tf1_tutorials.training.settings import (
+    RunSettings,
+    check_batch_size,
+    make_config,
+    static_variant,
+)
 from tf1_tutorials.variants import recipe
 
 # The committed report, where the package runs from its repository (else: how to write one).
-REPORT = Path(__file__).resolve().parent.parent / "report" / "REPORT.md"
+REPORT = Path(__file__).resolve().parents[2] / "report" / "REPORT.md"
 RUNS_DIR = Path("runs")  # where runs without a log directory of their own go
 RUN_PROG = "tf1-tutorials run"  # how a run's error lines begin
 SEED_RANGE = range(2**32)  # what TensorFlow and NumPy accept as a seed
@@ -203,7 +210,7 @@ def run(settings: RunSettings, say=print) -> tuple[dict, Path]:
         data = inputs.read(module, config, data_dir, seed)
         results.write_run(logdir, name, config, seed, settings.deterministic)
         if module.KIND == "graph":
-            from tf1_tutorials.session import train
+            from tf1_tutorials.training.session import train
 
             outcome = train(module, config, data, resolved, say=say)
         else:
@@ -233,8 +240,8 @@ def run(settings: RunSettings, say=print) -> tuple[dict, Path]:
 def run_in_fresh_process(
     settings: RunSettings, timeout: float | None = None, env: dict[str, str] | None = None
 ) -> dict:
-    """Run ``settings`` in a fresh ``python -m tf1_tutorials.runner`` (the settings as JSON on its
-    stdin); return the parsed result record, with the run's output as ``record["stdout"]``.
+    """Run ``settings`` in a fresh ``python -m tf1_tutorials.training.runner`` (the settings as JSON
+    on its stdin); return the parsed result record, with the run's output as ``record["stdout"]``.
     Without a ``logdir``, :func:`default_logdir` picks one here. ``env`` adds to (or replaces in)
     this process's environment; stderr is captured, so no progress bar unless asked for.
 
@@ -244,7 +251,7 @@ def run_in_fresh_process(
     if settings.logdir is None:
         logdir = default_logdir(settings.variant, settings.resume)
         settings = dataclasses.replace(settings, logdir=logdir)
-    command = [sys.executable, "-m", "tf1_tutorials.runner"]
+    command = [sys.executable, "-m", "tf1_tutorials.training.runner"]
     done = subprocess.run(
         command,
         input=settings.to_json(),

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from statistics import NormalDist
 
-from tf1_tutorials.stats import outside_probability, prediction_interval
+from tf1_tutorials.evidence.stats import outside_probability, prediction_interval
 
 MEASUREMENTS_FILE = Path(__file__).with_name("measurements.json")
 # The same entries measured on the other TensorFlow of the version matrix (constraints/tf215.txt),

@@ -1,5 +1,6 @@
-"""What every training loop records, in one place: the Session loop (:mod:`tf1_tutorials.session`),
-the cluster's workers, Keras ``fit`` and the ``GradientTape`` loop all report their steps here.
+"""What every training loop records, in one place: the Session loop
+(:mod:`tf1_tutorials.training.session`), the cluster's workers, Keras ``fit`` and the
+``GradientTape`` loop all report their steps here.
 
 - :class:`Recorder`: the loss curve (about ``CURVE_POINTS`` evenly spaced steps and always the last
   one), divergence (a loss that is not finite is recorded and ends training), the TensorBoard
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tf1_tutorials.results import Outcome
+from tf1_tutorials.training.results import Outcome
 
 CURVE_POINTS = 500  # about this many points on the loss curve and in TensorBoard
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from tf1_tutorials.errors import FileProblem, UsageError
 
-CHECKOUT = Path(__file__).resolve().parents[1]
+CHECKOUT = Path(__file__).resolve().parents[2]
 REFERENCE_DIR = CHECKOUT / "reference"
 VENV_ENV = "TF1_TUTORIALS_TF115_VENV"  # where the reference venv is (default: .venv-tf115)
 PYTHON_ENV = "TF115_PYTHON"  # the Python 3.7 interpreter make tf115 builds it from
@@ -198,16 +198,18 @@ def run_reference(variant: str, settings: dict, seed: int, log: Path) -> dict:
 
 
 def _cpu_model() -> str:
-    from tf1_tutorials.results import cpu_model
+    from tf1_tutorials.training.results import cpu_model
 
     return cpu_model()
 
 
 def main(argv: list[str]) -> int:
-    """``python -m tf1_tutorials.reference_runtime find-python``: the Python 3.7 make tf115 builds
-    from, or one line saying none was found (status 1). Runs on any Python 3, no packages."""
+    """``python -m tf1_tutorials.evidence.reference_runtime find-python``: the Python 3.7 make tf115
+    builds from, or one line saying none was found (status 1). Runs on any Python 3, no packages."""
     if argv != ["find-python"]:
-        print("usage: python -m tf1_tutorials.reference_runtime find-python", file=sys.stderr)
+        print(
+            "usage: python -m tf1_tutorials.evidence.reference_runtime find-python", file=sys.stderr
+        )
         return 2
     found = find_python37()
     if found is None:

@@ -13,7 +13,7 @@ import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
-from tf1_tutorials import bands, equivalence
+from tf1_tutorials.evidence import bands, equivalence
 
 ACCURACY_PLOT = "accuracy.png"
 LOSS_PLOT = "loss_curves.png"
@@ -257,7 +257,7 @@ def matrix_lines(measurements: dict, other: dict) -> list[str]:
         "(`constraints/tf215.txt`, with NumPy 1.26), with the same settings and seeds as the "
         "bands' runs and the oneDNN setting each file records (on TensorFlow 2.21 the softmax "
         "and mlp entries give the same accuracy, seed for seed, with it on and off); raw runs in "
-        "`tf1_tutorials/measurements-tf215.json`. *same "
+        "`tf1_tutorials/evidence/measurements-tf215.json`. *same "
         "seeds* compares each of those runs with our run of the same seed (a run is not "
         "bit-reproducible across versions unless both draw the same random numbers and use the "
         "same kernels); *in band* counts the runs that land in the band above.",
@@ -356,7 +356,8 @@ def markdown(measurements: dict, other: dict | None = None, reference: dict | No
         "",
         f"TensorFlow {', '.join(versions) or '—'}; CPU {', '.join(cpus) or '—'}; measured "
         f"{', '.join(dates) or '—'}. Raw runs (every seed and accuracy): "
-        "`tf1_tutorials/measurements.json`. CIFAR-10 accuracies are on the first 1,000 official "
+        "`tf1_tutorials/evidence/measurements.json`. "
+        "CIFAR-10 accuracies are on the first 1,000 official "
         "test images only (standard error about ±1.5 points at 60%). *train s* (training alone), "
         "*wall s* (the whole process: start-up, data, training, evaluation), *CPU s* (the "
         "process's CPU time, which barely moves when other work shares the cores) and *steps/s* "
@@ -384,7 +385,7 @@ def write_report(
     """REPORT.md and the plots in ``out_dir`` (and report.html with ``html``); ``other``: the
     version matrix's measurements (default: ``bands.MATRIX_MEASUREMENTS_FILE``); ``reference``:
     TensorFlow 1.15.5's (default: ``bands.REFERENCE_MEASUREMENTS_FILE``)."""
-    from tf1_tutorials import report_plots
+    from tf1_tutorials.evidence import report_plots
 
     measurements = bands.load_measurements() if measurements is None else measurements
     if other is None:
@@ -399,7 +400,7 @@ def write_report(
         (out_dir / ACCURACY_PLOT).write_bytes(png)
         (out_dir / LOSS_PLOT).write_bytes(report_plots.loss_png(measurements))
     if html:
-        from tf1_tutorials import report_html
+        from tf1_tutorials.evidence import report_html
 
         (out_dir / HTML_FILE).write_text(report_html.page(measurements, other, reference))
     return report
@@ -437,7 +438,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     """Every file is checked before anything is written; errors reach ``cli.main``."""
     from tf1_tutorials.errors import check_writable_dir
-    from tf1_tutorials.harness import read_measurements
+    from tf1_tutorials.evidence.measure import read_measurements
 
     measurements = read_measurements(args.measurements)
     other = read_measurements(args.matrix)

@@ -1,13 +1,13 @@
 """The training loop of the tf.compat.v1 graph variants: it alone owns the Session and the feeds.
 
 ``train(module, config, data, settings)`` composes the variant's graph
-(:func:`tf1_tutorials.compose.compose`), trains it step by step with ``feed_dict`` batches from
-``DataSet.next_batch``, reports every step to :class:`tf1_tutorials.recorder.Recorder` (the loss
-curve, divergence, the tutorial's lines and the loss and batch accuracy scalars, written with a v1
-``FileWriter`` with the graph; with ``summaries="full"`` also what TF1's mnist_with_summaries
-showed: a histogram of every weight and bias and the first input images of the batch, about 50
-times a run), saves checkpoints with a v1 ``Saver`` (``resume=True`` continues from the last one to
-the same total steps), and evaluates the test set.
+(:func:`tf1_tutorials.training.compose.compose`), trains it step by step with ``feed_dict`` batches
+from ``DataSet.next_batch``, reports every step to :class:`tf1_tutorials.training.recorder.Recorder`
+(the loss curve, divergence, the tutorial's lines and the loss and batch accuracy scalars, written
+with a v1 ``FileWriter`` with the graph; with ``summaries="full"`` also what TF1's
+mnist_with_summaries showed: a histogram of every weight and bias and the first input images of the
+batch, about 50 times a run), saves checkpoints with a v1 ``Saver`` (``resume=True`` continues from
+the last one to the same total steps), and evaluates the test set.
 
 Checkpoints are found by name in the log directory (a moved or copied run resumes from its own
 files) and written whole or not at all: each is saved into a staging folder inside the log
@@ -38,8 +38,6 @@ from pathlib import Path
 
 import numpy as np
 
-from tf1_tutorials import recorder, results
-from tf1_tutorials.compose import compose
 from tf1_tutorials.errors import (
     FileProblem,
     Terminated,
@@ -47,10 +45,12 @@ from tf1_tutorials.errors import (
     check_free_space,
     write_atomically,
 )
-from tf1_tutorials.recorder import Evaluation, Recorder, accuracy_line, cost_line
-from tf1_tutorials.results import CHECKPOINT_NAME, Outcome
-from tf1_tutorials.settings import RunSettings
 from tf1_tutorials.tf import load_v1, seed_everything, session_config
+from tf1_tutorials.training import recorder, results
+from tf1_tutorials.training.compose import compose
+from tf1_tutorials.training.recorder import Evaluation, Recorder, accuracy_line, cost_line
+from tf1_tutorials.training.results import CHECKPOINT_NAME, Outcome
+from tf1_tutorials.training.settings import RunSettings
 from tf1_tutorials.variants.graph import parameter_count
 
 tf = load_v1()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from tf1_tutorials.settings import parse_assignments
+from tf1_tutorials.training.settings import parse_assignments
 
 # command-line flag -> Config field
 SETTING_FLAGS = {

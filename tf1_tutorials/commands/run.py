@@ -1,16 +1,16 @@
 """`tf1-tutorials run VARIANT`: train one variant, print the tutorial's lines, write result.json.
 
-The command line becomes a :class:`~tf1_tutorials.runner.RunSettings` that
-:func:`tf1_tutorials.runner.run` checks (before TensorFlow is imported) and trains. Errors reach
-``cli.main``, which turns them into one line and an exit status (:mod:`tf1_tutorials.errors`).
+The command line becomes a :class:`~tf1_tutorials.training.runner.RunSettings` that
+:func:`tf1_tutorials.training.runner.run` checks (before TensorFlow is imported) and trains. Errors
+reach ``cli.main``, which turns them into one line and an exit status (:mod:`tf1_tutorials.errors`).
 """
 
 from __future__ import annotations
 
 import argparse
 
-from tf1_tutorials import runner
-from tf1_tutorials.training_arguments import add_training_arguments, overrides_from_args
+from tf1_tutorials.training import runner
+from tf1_tutorials.training.arguments import add_training_arguments, overrides_from_args
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
