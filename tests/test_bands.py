@@ -9,7 +9,7 @@ from statistics import NormalDist
 
 import pytest
 
-from tf1_tutorials.evidence import bands, report
+from tf1_tutorials.evidence import bands, report, report_model
 from tf1_tutorials.evidence.measure import parse_seeds, record_runs, thin
 
 
@@ -90,8 +90,8 @@ def test_a_collapsed_run_passes_only_where_measured_runs_collapsed_too():
     assert bands.judge(item, 0.33, spread, top_prediction_share=0.15).in_band
     never = bands.spread(item.key, measured([0.30, 0.35, 0.32], item.key))
     assert not bands.judge(item, 0.1, never, top_prediction_share=1.0).in_band
-    assert "1 of" not in report.verdict_text(item, never)
-    assert "2 of 5 runs collapsed" in report.verdict_text(item, spread)
+    assert "1 of" not in report_model.verdict_text(item, never)
+    assert "2 of 5 runs collapsed" in report_model.verdict_text(item, spread)
 
 
 def test_exact_entry_needs_the_exact_value():
@@ -101,9 +101,9 @@ def test_exact_entry_needs_the_exact_value():
     assert not missed.in_band and "!=" in missed.message
     spread = bands.spread(item.key, measured([0.098, 0.098], item.key))
     assert bands.documented_verdict(item, spread) is None  # judged by the exact value instead
-    assert report.verdict_text(item, spread) == "reproduces: 2 of 2 runs give exactly 0.098"
+    assert report_model.verdict_text(item, spread) == "reproduces: 2 of 2 runs give exactly 0.098"
     odd = bands.spread(item.key, measured([0.098, 0.1], item.key))
-    assert report.verdict_text(item, odd).startswith("FINDING: 1 of 2")
+    assert report_model.verdict_text(item, odd).startswith("FINDING: 1 of 2")
 
 
 def test_documented_value_is_judged_by_the_99_percent_prediction_interval():
@@ -118,7 +118,7 @@ def test_documented_value_is_judged_by_the_99_percent_prediction_interval():
     tight = [0.9150, 0.9152, 0.9154, 0.9156, 0.9158]
     far = bands.documented_verdict(item, bands.spread(item.key, measured(tight)))
     assert far.finding and far.z > 0
-    assert report.verdict_text(item, bands.spread(item.key, measured(tight))).startswith(
+    assert report_model.verdict_text(item, bands.spread(item.key, measured(tight))).startswith(
         f"FINDING: {far.z:.1f} sd above our mean"
     )
 
@@ -363,9 +363,10 @@ def test_seeds_needed_ten_for_ci_entries_three_for_full_length_five_for_the_head
 def test_a_partly_measured_entry_is_reported_as_partial():
     item = bands.entry("experts-20000")
     two = bands.spread(item.key, measured([0.9917, 0.9921], item.key))
-    assert report.verdict_text(item, two).startswith("PARTIAL (2 of 5 seeds measured so far): ")
+    partial = "PARTIAL (2 of 5 seeds measured so far): "
+    assert report_model.verdict_text(item, two).startswith(partial)
     five = bands.spread(item.key, measured([0.9917, 0.9921, 0.992, 0.9915, 0.9925], item.key))
-    assert not report.verdict_text(item, five).startswith("PARTIAL")
+    assert not report_model.verdict_text(item, five).startswith("PARTIAL")
 
 
 def test_measure_missing_runs_only_the_seeds_not_yet_recorded_alike(tmp_path, monkeypatch):

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from matplotlib import image
 
-from tf1_tutorials.evidence import bands, report, report_html
+from tf1_tutorials.evidence import bands, report, report_html, report_model
 
 # Every address the page could reach goes to a closed local port: the page must need none.
 OFFLINE = "--proxy-server=127.0.0.1:9"
@@ -69,7 +69,7 @@ def test_findings_rows_are_marked(tmp_path):
             ],
         }
     }
-    text = report_html.page(data)
+    text = report_html.render(report_model.build(data, {}, {}), {})
     assert '<tr id="entry-softmax-lr0.01-6000" class="finding">' in text
     assert "<strong>softmax-lr0.01-6000</strong>" in text
 
@@ -85,3 +85,21 @@ def test_chromium_renders_every_entry_and_a_non_blank_page(page, tmp_path):
     pixels = image.imread(shot)
     assert pixels.shape[:2] == (2400, 1400)
     assert np.std(pixels[..., :3]) > 0.05, "the screenshot is blank"
+
+
+def test_the_writers_render_one_model_and_never_import_each_other():
+    from pathlib import Path
+
+    from tf1_tutorials.evidence import report_markdown
+
+    for writer, sibling in ((report_html, "report_markdown"), (report_markdown, "report_html")):
+        assert sibling not in Path(writer.__file__).read_text()
+    model = report_model.build(bands.load_measurements(), {}, {})
+    markdown = report_markdown.render(model)
+    page = report_html.render(model, {})
+    for part in (model.findings, *model.sections):
+        assert f"## {part.title}" in markdown or part is model.findings
+        assert f"<h2>{part.title}</h2>" in page or part is model.findings
+    for row in model.sections[0].table.rows:
+        assert f"| {row.cells[0]} | {row.cells[1]} |" in markdown
+        assert f'<tr id="entry-{row.key}"' in page

@@ -83,12 +83,12 @@ def check_free_space(path: Path, needed: int, what: str) -> None:
         )
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """``path`` holds ``text`` whole or keeps what it held: the text goes to a temporary file
+def write_atomically(path: Path, text: str | bytes) -> None:
+    """``path`` holds ``text`` (or bytes) whole or keeps what it held: it goes to a temporary file
     beside it, renamed over ``path`` only once fully written (removed if writing fails)."""
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
-        with open(tmp, "w") as out:
+        with open(tmp, "wb" if isinstance(text, bytes) else "w", encoding=None) as out:
             out.write(text)
             out.flush()
             os.fsync(out.fileno())

@@ -1,378 +1,24 @@
 """Measured runs -> REPORT.md, report.html and the PNG figures they show.
 
-`tf1-tutorials report [--out DIR] [--html]` reads the recorded runs
-(``bands.MEASUREMENTS_FILE``) and writes ``REPORT.md``, ``accuracy.png`` (each entry's runs
-against its band, the documented figure marked) and ``loss_curves.png``; with ``--html`` also
-``report.html``, one self-contained page.
+`tf1-tutorials report [--out DIR] [--html]` reads the recorded runs (ours,
+``bands.MEASUREMENTS_FILE``; the version matrix's; TensorFlow 1.15.5's) and writes ``REPORT.md``,
+``accuracy.png`` (each entry's runs against its band, the documented figure marked, TF 1.15.5's
+runs beside ours) and ``loss_curves.png``; with ``--html`` also ``report.html``, one
+self-contained page. What the report says is computed once (``report_model.build``); the Markdown
+and HTML writers only render it. Every file is written whole or not at all.
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
-from dataclasses import dataclass
 from pathlib import Path
 
-from tf1_tutorials.evidence import bands, equivalence
+from tf1_tutorials.errors import write_atomically
+from tf1_tutorials.evidence import bands, report_html, report_markdown, report_model
+from tf1_tutorials.evidence.report_model import ACCURACY_PLOT, LOSS_PLOT
 
-ACCURACY_PLOT = "accuracy.png"
-LOSS_PLOT = "loss_curves.png"
 HTML_FILE = "report.html"
-
-COVERAGE_WORDS = (
-    "For each documented figure we give the mean, sd and n of our runs, the z of the figure "
-    "((documented − mean) / sd) and the 99% prediction interval for one new run "
-    "(mean ± t·sd·√(1 + 1/n), t with n − 1 degrees of freedom): if the original run was an "
-    "ordinary draw from the same distribution as ours, it would fall inside that interval 99 "
-    "times in 100. A figure outside it is a FINDING: something in the original run (its "
-    "software, data, hardware or a detail of the recipe) differs from ours, or it was a 1-in-100 "
-    "draw. Inside, the figure *reproduces*. A figure given only roughly (≈99.2%) is judged as "
-    "the interval it rounds from."
-)
-
-
-def _settings_text(settings: dict) -> str:
-    return ", ".join(f"{name}={value}" for name, value in settings.items()) or "recipe defaults"
-
-
-@dataclass(frozen=True)
-class Row:
-    """One entry as the report shows it."""
-
-    item: bands.Entry
-    spread: bands.Spread | None
-    documented: bands.DocumentedVerdict | None
-    runs: tuple[dict, ...]
-    original: bands.Spread | None = None  # TensorFlow 1.15.5's runs of the entry
-    equivalence: equivalence.Equivalence | None = None
-    original_runs: tuple[dict, ...] = ()
-
-    @property
-    def finding(self) -> bool:
-        return self.documented is not None and self.documented.finding
-
-    @property
-    def differs(self) -> bool:
-        """A finding of its own: the port's runs differ from the original runtime's."""
-        return self.equivalence is not None and self.equivalence.verdict == equivalence.DIFFERS
-
-    def median(self, field: str) -> float | None:
-        values = [run[field] for run in self.runs if field in run]
-        return statistics.median(values) if values else None
-
-    @property
-    def steps_per_second(self) -> float | None:
-        rates = [
-            run["steps"] / run["train_seconds"]
-            for run in self.runs
-            if run.get("train_seconds") and "steps" in run
-        ]
-        return statistics.median(rates) if rates else None
-
-    @property
-    def test_images(self) -> str:
-        return "/".join(f"{n:,}" for n in sorted({run["test_images"] for run in self.runs}))
-
-
-def rows(measurements: dict, reference: dict | None = None) -> list[Row]:
-    out = []
-    for item in bands.ENTRIES:
-        spread = bands.spread(item.key, measurements)
-        runs = tuple(measurements.get(item.key, {}).get("runs", ()))
-        original = bands.spread(item.key, reference or {})
-        verdict = equivalence.compare(item, spread, original)
-        documented = bands.documented_verdict(item, spread)
-        original_runs = tuple((reference or {}).get(item.key, {}).get("runs", ()))
-        out.append(Row(item, spread, documented, runs, original, verdict, original_runs))
-    return out
-
-
-def verdict_text(item: bands.Entry, spread: bands.Spread | None) -> str:
-    if spread is None:
-        return "not measured"
-    if not item.ci and spread.runs < item.seeds_needed:  # a full-length entry still measuring
-        partial = f"PARTIAL ({spread.runs} of {item.seeds_needed} seeds measured so far): "
-        return partial + _verdict_text(item, spread)
-    return _verdict_text(item, spread)
-
-
-def _verdict_text(item: bands.Entry, spread: bands.Spread) -> str:
-    if item.exact is not None:
-        hits = sum(accuracy == item.exact for accuracy in spread.accuracies)
-        word = "reproduces" if hits == spread.n else "FINDING"
-        return f"{word}: {hits} of {spread.n} runs give exactly {item.exact}"
-    collapsed = (
-        f"; {len(spread.collapsed)} of {spread.runs} runs collapsed onto one class "
-        f"(accuracy {', '.join(sorted({f'{a:.3f}' for a in spread.collapsed}))}), outside the band"
-        if spread.collapsed
-        else ""
-    )
-    documented = bands.documented_verdict(item, spread)
-    if documented is not None:
-        return documented.text + collapsed
-    if item.documented is not None:
-        return f"too few runs learned to judge the documented figure{collapsed}"
-    return "measured band" + collapsed
-
-
-def documented_text(item: bands.Entry) -> str:
-    if item.documented is None:
-        return "—"
-    if item.documented_rounding:
-        return f"≈{item.documented:.3f}"
-    return f"{item.documented:.4f}"
-
-
-def finding_lines(measured: list[Row]) -> list[str]:
-    """The findings first, largest distance first; then the entries whose runs differ from
-    TensorFlow 1.15.5's."""
-    found = sorted((row for row in measured if row.finding), key=lambda row: -abs(row.documented.z))
-    differ = [row for row in measured if row.differs]
-    if not found and not differ:
-        compared = any(row.equivalence is not None for row in measured)
-        return [
-            "**Findings: none.** Every documented figure lies inside our 99% interval"
-            + (", and no entry's runs differ from TensorFlow 1.15.5's." if compared else "."),
-            "",
-        ]
-    lines = [f"**Findings: {len(found) + len(differ)}.**", ""]
-    for row in differ:
-        lines.append(
-            f"- **{row.item.key}** differs from TensorFlow 1.15.5: our mean "
-            f"{row.spread.mean:.4f} (n {row.spread.n}) against {row.original.mean:.4f} "
-            f"(n {row.original.n}); {row.equivalence.text}."
-        )
-    for row in found:
-        verdict = row.documented
-        low, high = verdict.interval
-        lines.append(
-            f"- **{row.item.key}**: documented {documented_text(row.item)} is "
-            f"{abs(verdict.z):.1f} sd {'above' if verdict.z > 0 else 'below'} our mean "
-            f"{verdict.mean:.4f} (sd {verdict.sd:.4f}, n {verdict.n}); 99% interval "
-            f"[{low:.4f}, {high:.4f}]. Source: {row.item.source}."
-        )
-    return [*lines, ""]
-
-
-def original_text(row: Row) -> str:
-    """The main table's TF 1.15.5 cell: the original runtime's mean and runs, and the verdict."""
-    if row.original is None:
-        return "—"
-    if row.original.n == 0:
-        return f"{row.original.runs} runs, every one collapsed"
-    return f"{row.original.mean:.4f} (n {row.original.n}): {row.equivalence.verdict}"
-
-
-def table_rows(measurements: dict, reference: dict | None = None) -> list[str]:
-    lines = [
-        "| entry | variant | settings | documented | runs | mean | sd | z | 99% interval | CI band "
-        "| min | max | test images | oneDNN | train s | wall s | CPU s | steps/s | verdict "
-        "| TF 1.15.5 |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
-    ]
-    for row in rows(measurements, reference):
-        item, spread, documented = row.item, row.spread, row.documented
-        if spread is None or spread.n == 0:
-            numbers = ["—"] * 14
-        else:
-            low, high = spread.band
-            seconds, wall = row.median("train_seconds"), row.median("wall_seconds")
-            cpu, rate = row.median("cpu_seconds"), row.steps_per_second
-            numbers = [
-                str(spread.runs)
-                if not spread.collapsed
-                else f"{spread.n} (+{len(spread.collapsed)})",
-                f"{spread.mean:.4f}",
-                f"{spread.sd:.4f}",
-                f"{documented.z:+.1f}" if documented else "—",
-                "[{:.4f}, {:.4f}]".format(*documented.interval) if documented else "—",
-                f"[{low:.4f}, {high:.4f}]" if item.exact is None else f"= {item.exact}",
-                f"{spread.low:.4f}",
-                f"{spread.high:.4f}",
-                row.test_images,
-                "on" if spread.onednn == "1" else "off",
-                f"{seconds:,.1f}" if seconds is not None else "—",
-                f"{wall:,.1f}" if wall is not None else "—",
-                f"{cpu:,.1f}" if cpu is not None else "—",
-                f"{rate:,.1f}" if rate is not None else "—",
-            ]
-        lines.append(
-            f"| {item.key} | {item.variant} | {_settings_text(item.settings)} | "
-            f"{documented_text(item)} | "
-            + " | ".join(numbers)
-            + f" | {verdict_text(item, spread)} | {original_text(row)} |"
-        )
-    return lines
-
-
-def band_words(measurements: dict) -> str:
-    rate = bands.suite_false_failure_rate(measurements)
-    return (
-        f"A fresh run in CI must land in its entry's *CI band*: our mean ± {bands.BAND_SDS:.2f} sd "
-        f"(at least ±{bands.MIN_MARGIN}). {bands.BAND_SDS:.2f} sd gives each of the "
-        f"{bands.CI_CHECKS} checks of a CI run an equal share of a "
-        f"{bands.FALSE_FAILURE_BUDGET:.0%} budget. Computed from these bands and the measured "
-        "spreads, under normality (and, for "
-        "the entries that sometimes collapse onto one class, their measured collapse rate), "
-        f"**a CI run fails on ordinary draws {rate:.2%} of the time** (1 in "
-        f"{1 / rate:,.0f})."
-        if rate > 0
-        else "a CI run cannot fail on ordinary draws."
-    )
-
-
-def _spread_text(spread: bands.Spread) -> str:
-    collapsed = f" (+{len(spread.collapsed)} collapsed)" if spread.collapsed else ""
-    return f"{spread.mean:.4f} [{spread.low:.4f}, {spread.high:.4f}], {spread.n} runs{collapsed}"
-
-
-def _same_seed_text(ours: dict, theirs: dict) -> str:
-    """How the runs of the seeds measured on both versions compare, seed by seed."""
-    mine = {run["seed"]: run["test_accuracy"] for run in ours.get("runs", [])}
-    pairs = [
-        (mine[run["seed"]], run["test_accuracy"]) for run in theirs["runs"] if run["seed"] in mine
-    ]
-    if not pairs:
-        return "— | —"
-    identical = sum(a == b for a, b in pairs)
-    mean_difference = sum(b - a for a, b in pairs) / len(pairs)
-    largest = max(abs(b - a) for a, b in pairs)
-    return (
-        f"{identical} of {len(pairs)} identical, largest difference {largest * 100:.2f} points | "
-        f"{mean_difference * 100:+.2f} points"
-    )
-
-
-def matrix_lines(measurements: dict, other: dict) -> list[str]:
-    """The version matrix: each entry measured on the other TensorFlow, seed by seed against our
-    runs of the same seeds, and against our bands."""
-    if not other:
-        return []
-    versions = sorted({data.get("tensorflow", "?") for data in other.values()})
-    ours = sorted({data.get("tensorflow", "?") for data in measurements.values()})
-    lines = [
-        f"## TensorFlow {', '.join(versions)} against {', '.join(ours)}",
-        "",
-        "The short entries trained again on the version matrix's other TensorFlow "
-        "(`constraints/tf215.txt`, with NumPy 1.26), with the same settings and seeds as the "
-        "bands' runs and the oneDNN setting each file records (on TensorFlow 2.21 the softmax "
-        "and mlp entries give the same accuracy, seed for seed, with it on and off); raw runs in "
-        "`tf1_tutorials/evidence/measurements-tf215.json`. *same "
-        "seeds* compares each of those runs with our run of the same seed (a run is not "
-        "bit-reproducible across versions unless both draw the same random numbers and use the "
-        "same kernels); *in band* counts the runs that land in the band above.",
-        "",
-        f"| entry | {', '.join(ours)}: mean [min, max] | {', '.join(versions)}: mean [min, max] "
-        "| same seeds | mean difference, same seeds | in band |",
-        "|---|---|---|---|---|---|",
-    ]
-    for item in bands.ENTRIES:
-        theirs = bands.spread(item.key, other)
-        if theirs is None:
-            continue
-        mine = bands.spread(item.key, measurements)
-        if mine is None or mine.n == 0 or theirs.n == 0:
-            lines.append(f"| {item.key} | — | {_spread_text(theirs)} | — | — | — |")
-            continue
-        fresh = [
-            bands.judge(item, run["test_accuracy"], mine, run.get("top_prediction_share")).in_band
-            for run in other[item.key]["runs"]
-        ]
-        same_seeds = _same_seed_text(measurements[item.key], other[item.key])
-        lines.append(
-            f"| {item.key} | {_spread_text(mine)} | {_spread_text(theirs)} | {same_seeds} | "
-            f"{sum(fresh)} of {len(fresh)} |"
-        )
-    return [*lines, ""]
-
-
-REFERENCE_WORDS = (
-    "The same entries run on the original runtime, TensorFlow 1.15.5 (Python 3.7, the stock "
-    "CPU wheel: Eigen kernels, no oneDNN), through the plain TF1 scripts in `reference/` (`make "
-    "tf115`, then `tf1-tutorials measure ENTRY --runtime tf1.15`); raw runs in "
-    "`tf1_tutorials/measurements-tf115.json`. Each verdict comes from two one-sided Welch tests "
-    f"at {equivalence.ALPHA:.0%} (TOST): *equivalent* when the 90% confidence interval of the "
-    "difference of means (ours − TF 1.15.5's) lies inside ±margin, *differs* (a finding) when it "
-    "lies wholly outside, *inconclusive* otherwise. The margin is fixed from our own runs, "
-    f"measured before any TF 1.15.5 run: {equivalence.MARGIN_SDS} of their sd, at least "
-    f"{equivalence.MIN_MARGIN} — with 10 runs a side, a true difference of zero is then found "
-    "equivalent about 9 times in 10, and a real shift of 1.5 sd is called equivalent at most 5% "
-    "of the time. The seeds name the same runs on both sides only in name: with "
-    "`tf.set_random_seed` and no op seeds, the two runtimes draw different initial weights (op "
-    "seeds come from the graph's op count, which differs), so runs are compared as "
-    "distributions, never seed by seed."
-)
-
-
-def reference_lines(measured: list[Row]) -> list[str]:
-    """The comparison with TensorFlow 1.15.5: one row per entry it has runs of."""
-    compared = [row for row in measured if row.original is not None]
-    if not compared:
-        return []
-    lines = [
-        "## Against the original: TensorFlow 1.15.5",
-        "",
-        REFERENCE_WORDS,
-        "",
-        "| entry | documented | ours: mean [min, max], n | TF 1.15.5: mean [min, max], n "
-        "| difference | 90% interval | margin | TF 1.15.5 train s | verdict |",
-        "|---|---|---|---|---|---|---|---|---|",
-    ]
-    for row in compared:
-        verdict = row.equivalence
-        ours = _spread_text(row.spread) if row.spread and row.spread.n else "—"
-        theirs = _spread_text(row.original) if row.original.n else "—"
-        seconds = [run["train_seconds"] for run in row.original_runs if "train_seconds" in run]
-        lines.append(
-            f"| {row.item.key} | {documented_text(row.item)} | {ours} | {theirs} | "
-            + (f"{verdict.difference:+.4f}" if verdict.difference is not None else "—")
-            + " | "
-            + ("[{:+.4f}, {:+.4f}]".format(*verdict.interval) if verdict.interval else "—")
-            + " | "
-            + (f"±{verdict.margin:.4f}" if verdict.margin else "—")
-            + " | "
-            + (f"{statistics.median(seconds):,.1f}" if seconds else "—")
-            + f" | {verdict.verdict}"
-            + (f" ({verdict.reason})" if verdict.reason else "")
-            + " |"
-        )
-    return [*lines, ""]
-
-
-def markdown(measurements: dict, other: dict | None = None, reference: dict | None = None) -> str:
-    versions = sorted({data.get("tensorflow", "?") for data in measurements.values()})
-    cpus = sorted({data.get("cpu", "?") for data in measurements.values()})
-    dates = sorted({data.get("date", "?") for data in measurements.values()})
-    lines = [
-        "# Reproduction report",
-        "",
-        "Each entry is one documented run of a tutorial (or, where the documents give no figure, a "
-        "run measured here) trained again under several seeds on the real data.",
-        "",
-        *finding_lines(rows(measurements, reference)),
-        COVERAGE_WORDS,
-        "",
-        band_words(measurements),
-        "",
-        f"TensorFlow {', '.join(versions) or '—'}; CPU {', '.join(cpus) or '—'}; measured "
-        f"{', '.join(dates) or '—'}. Raw runs (every seed and accuracy): "
-        "`tf1_tutorials/evidence/measurements.json`. "
-        "CIFAR-10 accuracies are on the first 1,000 official "
-        "test images only (standard error about ±1.5 points at 60%). *train s* (training alone), "
-        "*wall s* (the whole process: start-up, data, training, evaluation), *CPU s* (the "
-        "process's CPU time, which barely moves when other work shares the cores) and *steps/s* "
-        "are medians over the runs, on 2 cores that other work sometimes shared.",
-        "",
-        *table_rows(measurements, reference),
-        "",
-    ]
-    notes = [f"- {item.key}: {item.note}" for item in bands.ENTRIES if item.note]
-    if notes:
-        lines += ["Notes:", "", *notes, ""]
-    lines += [f"![accuracy per entry]({ACCURACY_PLOT})", "", f"![loss curves]({LOSS_PLOT})", ""]
-    lines += reference_lines(rows(measurements, reference))
-    lines += matrix_lines(measurements, other or {})
-    return "\n".join(lines)
+__all__ = ["ACCURACY_PLOT", "HTML_FILE", "LOSS_PLOT", "add_arguments", "main", "write_report"]
 
 
 def write_report(
@@ -385,24 +31,27 @@ def write_report(
     """REPORT.md and the plots in ``out_dir`` (and report.html with ``html``); ``other``: the
     version matrix's measurements (default: ``bands.MATRIX_MEASUREMENTS_FILE``); ``reference``:
     TensorFlow 1.15.5's (default: ``bands.REFERENCE_MEASUREMENTS_FILE``)."""
-    from tf1_tutorials.evidence import report_plots
+    from tf1_tutorials.evidence import report_plots  # matplotlib: only when writing
 
     measurements = bands.load_measurements() if measurements is None else measurements
     if other is None:
         other = bands.load_measurements(bands.MATRIX_MEASUREMENTS_FILE)
     if reference is None:
         reference = bands.load_measurements(bands.REFERENCE_MEASUREMENTS_FILE)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    report = out_dir / "REPORT.md"
-    report.write_text(markdown(measurements, other, reference))
+    model = report_model.build(measurements, other, reference)
+    figures = {}
     if measurements:
-        png = report_plots.accuracy_png(measurements, reference)
-        (out_dir / ACCURACY_PLOT).write_bytes(png)
-        (out_dir / LOSS_PLOT).write_bytes(report_plots.loss_png(measurements))
+        figures = {
+            ACCURACY_PLOT: report_plots.accuracy_png(measurements, reference),
+            LOSS_PLOT: report_plots.loss_png(measurements),
+        }
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, png in figures.items():
+        write_atomically(out_dir / name, png)
     if html:
-        from tf1_tutorials.evidence import report_html
-
-        (out_dir / HTML_FILE).write_text(report_html.page(measurements, other, reference))
+        write_atomically(out_dir / HTML_FILE, report_html.render(model, figures))
+    report = out_dir / "REPORT.md"
+    write_atomically(report, report_markdown.render(model))
     return report
 
 

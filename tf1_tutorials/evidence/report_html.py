@@ -1,18 +1,13 @@
-"""report.html: the report as one self-contained page (figures inline, no external assets), with
-the findings first, every entry's row, the figures, and what the runs were made with."""
+"""report.html: the report model (``report_model.Report``) as one self-contained page (figures
+inline, no external assets). It renders what the model says and computes nothing; the Markdown
+writer is its sibling, and neither imports the other."""
 
 from __future__ import annotations
 
 import base64
-import datetime
 import html
-import platform
-import re
-import subprocess
-from importlib import metadata
-from pathlib import Path
 
-from tf1_tutorials.evidence import bands, report, report_plots
+from tf1_tutorials.evidence.report_model import Paragraph, Report, Section, Table
 
 STYLE = """
 body { font-family: sans-serif; margin: 2em auto; max-width: 120em; color: #222; }
@@ -24,31 +19,24 @@ tr.finding td { background: #fde2e2; }
 img { max-width: 100%; }
 code { background: #f3f3f3; padding: 0 0.2em; }
 """
+TAGS = {"": "{}", "strong": "<strong>{}</strong>", "em": "<em>{}</em>", "code": "<code>{}</code>"}
 
 
-def _inline(text: str) -> str:
-    """Escape ``text`` and turn its **bold** and `code` into HTML."""
-    text = html.escape(text)
-    text = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", text)
-    text = re.sub(r"`(.+?)`", r"<code>\1</code>", text)
-    return re.sub(r"\*(.+?)\*", r"<em>\1</em>", text)
+def spans(text: Paragraph) -> str:
+    return "".join(TAGS[span.style].format(html.escape(span.text)) for span in text)
 
 
-def _cells(line: str) -> list[str]:
-    return [cell.strip() for cell in line.strip().strip("|").split("|")]
-
-
-def _table(lines: list[str], row_ids: list[str] | None = None, classes=None) -> str:
-    """A Markdown table (header, rule, rows) as an HTML table."""
-    header, _, *body = lines
-    out = ["<table>", "<tr>" + "".join(f"<th>{_inline(c)}</th>" for c in _cells(header)) + "</tr>"]
-    for index, line in enumerate(body):
+def table(data: Table, anchored: set[str]) -> str:
+    """The table; a row about an entry gets the anchor ``entry-KEY`` unless an earlier row took
+    it (``anchored``: the keys anchored so far, updated)."""
+    out = ["<table>", "<tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in data.header) + "</tr>"]
+    for row in data.rows:
         attributes = ""
-        if row_ids:
-            attributes += f' id="entry-{html.escape(row_ids[index])}"'
-        if classes and classes[index]:
-            attributes += f' class="{classes[index]}"'
-        cells = "".join(f"<td>{_inline(c)}</td>" for c in _cells(line))
+        if row.key and row.key not in anchored:
+            anchored.add(row.key)
+            attributes = f' id="entry-{html.escape(row.key)}"'
+        attributes += ' class="finding"' if row.finding else ""
+        cells = "".join(f"<td>{html.escape(cell)}</td>" for cell in row.cells)
         out.append(f"<tr{attributes}>{cells}</tr>")
     return "\n".join([*out, "</table>"])
 
@@ -58,101 +46,40 @@ def _image(png: bytes, alt: str) -> str:
     return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
 
 
-def _version(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "not installed"
+def _items(items) -> list[str]:
+    return ["<ul>", *(f"<li>{spans(item)}</li>" for item in items), "</ul>"] if items else []
 
 
-def _commit() -> str:
-    root = Path(__file__).resolve().parents[2]
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return "unknown (no git)"
-    return done.stdout.strip() if done.returncode == 0 else "unknown (not a git checkout)"
+def section(part: Section, figures: dict[str, bytes], anchored: set[str]) -> list[str]:
+    out = [f"<h2>{html.escape(part.title)}</h2>"]
+    out += [f"<p>{spans(text)}</p>" for text in part.paragraphs]
+    if part.table is not None:
+        out.append(table(part.table, anchored))
+    out += _items(part.items)
+    for figure in part.figures:
+        if figure.file in figures:
+            out += [
+                f"<h3>{html.escape(figure.title)}</h3>",
+                _image(figures[figure.file], figure.alt),
+            ]
+    return out
 
 
-def reproducibility(measurements: dict) -> list[str]:
-    """What the runs were made with, and what wrote this page."""
-    measured = [(key, data) for key, data in sorted(measurements.items()) if data.get("runs")]
-    seeds = "; ".join(
-        f"{key}: {', '.join(str(run['seed']) for run in data['runs'])}" for key, data in measured
-    )
-    onednn = sorted({"on" if str(data.get("onednn")) == "1" else "off" for _, data in measured})
-    return [
-        "<h2>Reproducibility</h2>",
-        "<ul>",
-        f"<li>Runs made with TensorFlow "
-        f"{html.escape(', '.join(sorted({d.get('tensorflow', '?') for _, d in measured})))}, "
-        f"oneDNN {', '.join(onednn)}, on "
-        f"{html.escape(', '.join(sorted({d.get('cpu', '?') for _, d in measured})))}; measured "
-        f"{html.escape(', '.join(sorted({d.get('date', '?') for _, d in measured})))}.</li>",
-        f"<li>This page was written with Python {platform.python_version()}, TensorFlow "
-        f"{_version('tensorflow')}, tf-keras {_version('tf-keras')}, tf-slim "
-        f"{_version('tf-slim')}, NumPy {_version('numpy')}, at commit {html.escape(_commit())} "
-        f"on {datetime.date.today().isoformat()}.</li>",
-        f"<li>Seeds per entry: {html.escape(seeds)}.</li>",
-        "<li>Raw runs: <code>tf1_tutorials/evidence/measurements.json</code>; rerun any entry with "
-        "<code>tf1-tutorials measure ENTRY --seeds 1-10</code>.</li>",
-        "</ul>",
-    ]
-
-
-def _section(lines: list[str]) -> list[str]:
-    """A Markdown section (a heading, prose, one table) of the report as HTML."""
-    if not lines:
-        return []
-    table = [line for line in lines if line.startswith("|")]
-    prose = [line for line in lines if line and not line.startswith("|")]
-    return [
-        f"<h2>{_inline(prose[0].lstrip('# '))}</h2>",
-        *(f"<p>{_inline(line)}</p>" for line in prose[1:]),
-        _table(table),
-    ]
-
-
-def page(measurements: dict, other: dict | None = None, reference: dict | None = None) -> str:
-    rows = report.rows(measurements, reference)
-    findings = report.finding_lines(rows)
-    items = [_inline(line[2:]) for line in findings if line.startswith("- ")]
+def render(report: Report, figures: dict[str, bytes]) -> str:
+    """The page; ``figures``: each figure's PNG bytes by its file name."""
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
-        "<title>tf1-tutorials reproduction report</title>",
+        f"<title>tf1-tutorials {html.escape(report.title.lower())}</title>",
         f"<style>{STYLE}</style></head><body>",
-        "<h1>Reproduction report</h1>",
+        f"<h1>{html.escape(report.title)}</h1>",
+        f"<p>{spans(report.intro)}</p>",
         '<div class="findings" id="findings">',
-        f"<p>{_inline(findings[0])}</p>",
-        "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>" if items else "",
+        *(f"<p>{spans(text)}</p>" for text in report.findings.paragraphs),
+        *_items(report.findings.items),
         "</div>",
-        f"<p>{_inline(report.COVERAGE_WORDS)}</p>",
-        f"<p>{_inline(report.band_words(measurements))}</p>",
-        "<h2>Every entry</h2>",
-        _table(
-            report.table_rows(measurements, reference),
-            row_ids=[row.item.key for row in rows],
-            classes=["finding" if row.finding or row.differs else "" for row in rows],
-        ),
-        "<p>CIFAR-10 accuracies are on the first 1,000 official test images only.</p>",
     ]
-    notes = [f"<li>{_inline(f'{i.key}: {i.note}')}</li>" for i in bands.ENTRIES if i.note]
-    if notes:
-        parts += ["<p>Notes:</p>", "<ul>", *notes, "</ul>"]
-    if measurements:
-        parts += [
-            "<h2>Runs against bands</h2>",
-            _image(report_plots.accuracy_png(measurements, reference), "test accuracy per entry"),
-            "<h2>Loss curves</h2>",
-            _image(report_plots.loss_png(measurements), "training loss per entry"),
-        ]
-    parts += _section(report.reference_lines(rows))
-    parts += _section(report.matrix_lines(measurements, other or {}))
-    parts += [*reproducibility(measurements), "</body></html>", ""]
-    return "\n".join(part for part in parts if part)
+    anchored: set[str] = set()
+    for part in report.sections:
+        parts += section(part, figures, anchored)
+    return "\n".join([*parts, "</body></html>", ""])
