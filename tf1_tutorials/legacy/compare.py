@@ -35,6 +35,7 @@ from tf1_tutorials.errors import FileProblem, MissingFile, UsageError
 from tf1_tutorials.evidence import reference_runtime
 from tf1_tutorials.legacy.compare_report import Run, table, verdict
 from tf1_tutorials.legacy.devices import STRICT_ENV
+from tf1_tutorials.legacy.launch import command
 
 PROGRAM = "tf1-tutorials legacy --compare"
 SMALL_FILE = 2**20  # files of the script's directory copied beside it, at most this size
@@ -209,8 +210,6 @@ def run_once(command: list[str], cwd: Path, env: dict) -> Run:
 
 def compare(script: Path, script_args: list[str], repeat: int, strict_devices: bool) -> tuple:
     """Both sides' runs, ``repeat`` each, interleaved (the project's first in every round)."""
-    from tf1_tutorials.legacy.runner import command
-
     reference = str(reference_python())
     project_env, reference_env = environments(strict_devices)
     labels = (project_label(), REFERENCE_LABEL)

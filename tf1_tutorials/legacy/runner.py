@@ -16,9 +16,8 @@ import sys
 
 from tf1_tutorials.legacy import compare
 from tf1_tutorials.legacy.devices import STRICT_ENV
+from tf1_tutorials.legacy.launch import command
 from tf1_tutorials.legacy.unsupported import EXIT_UNSUPPORTED, PROGRAM
-
-BOOTSTRAP = "tf1_tutorials.legacy.bootstrap"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -42,11 +41,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="ARGS",
         help="the script's own arguments, passed on as they are",
     )
-
-
-def command(script: str, script_args: list[str]) -> list[str]:
-    """The child process's command line."""
-    return [sys.executable, "-m", BOOTSTRAP, script, *script_args]
 
 
 def run(script: str, script_args: list[str], strict_devices: bool = False) -> int:
