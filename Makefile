@@ -80,9 +80,13 @@ report: $(STAMP)
 
 # Benchmarks (bench/): tens of minutes on 2 cores, the CI accuracy suite included; run on a quiet
 # machine. Writes bench/results.json and BENCHMARKS.md. BENCH_FLAGS=--quick checks every script runs.
+# The experts step on TensorFlow 1.15.5 and intel-tensorflow 1.15.2 (bench/tf115.py) runs where
+# `make tf115` and `make tf115-mkl` built them ($(VENV_TF115), $(VENV_TF115_MKL)).
 BENCH_FLAGS ?=
 bench: $(STAMP)
-	$(BIN)/python bench/run_all.py $(BENCH_FLAGS)
+	TF1_TUTORIALS_TF115_VENV=$${TF1_TUTORIALS_TF115_VENV:-$(abspath $(VENV_TF115))} \
+	TF1_TUTORIALS_TF115_MKL_VENV=$${TF1_TUTORIALS_TF115_MKL_VENV:-$(abspath $(VENV_TF115_MKL))} \
+		$(BIN)/python bench/run_all.py $(BENCH_FLAGS)
 
 # Reliability, long forms (the default suite runs the same tests at CI size). Counts are printed at
 # the end; TF1_TUTORIALS_RELIABILITY_REPORT=file.json also writes them as JSON.

@@ -4,6 +4,7 @@
     python bench/run_all.py --quick    # a few steps each: checks everything runs (figures rough)
     python bench/run_all.py --render   # BENCHMARKS.md again from bench/results.json, nothing run
     python bench/run_all.py --only reader roofline   # some of them (the others' results are kept)
+    python bench/run_all.py --only tf115   # the experts step against TensorFlow 1.15.5 and MKL
 
 Each benchmark is its own script (``bench/<name>.py``), run in a fresh process whose output is
 shown as it comes and kept in the JSON along with its figures. The machine (CPU, flags, cores,
@@ -32,6 +33,7 @@ BENCHMARKS = (
     ("fast_paths", "5. Fast-path effects"),
     ("suite", "6. Suite"),
     ("bf16", "7. bf16 opt-in"),
+    ("tf115", "8. Against the original: TensorFlow 1.15"),
 )
 RESULTS = benchlib.BENCH_DIR / "results.json"
 MARKDOWN = benchlib.ROOT / "BENCHMARKS.md"
@@ -250,6 +252,45 @@ def render_bf16(r: dict, rough: bool) -> list[str]:
     ]
 
 
+def render_tf115(r: dict, rough: bool) -> list[str]:
+    lines = [f"{r['labels'][path]}: not run; {reason}." for path, reason in r["missing"].items()]
+    if lines:
+        lines.append("")
+    rows = [
+        [r["labels"][path], s["median_ms"], f"{_fmt(s['min_ms'])}–{_fmt(s['max_ms'])}"]
+        for path, s in r["paths"].items()
+    ]
+    ratio_rows = []
+    for key, ratio in r["ratios"].items():
+        project, original = key.split("/")
+        ratio_rows.append(
+            [
+                f"{r['labels'][project]} ÷ {r['labels'][original]}",
+                f"**{ratio['median']:.2f}x**",
+                f"{ratio['min']:.2f}–{ratio['max']:.2f}",
+            ]
+        )
+    low, high = r["load_average_range"]
+    lines += [
+        f"The experts graph and feed loop (batch 50, Adam 1e-4, keep_prob 0.5 fed), "
+        f"{r['warmup']} warm-up + {r['steps']} timed steps per run, each path a fresh process, "
+        f"{r['rounds']} interleaved round(s) (the order shifted each round); 1-minute load "
+        f"average {low:.2f}–{high:.2f} before the runs. The TF 1.15 paths and `legacy` run the "
+        "plain TF1 script `bench/tf1_experts_steps.py`. A run's figure is its median step; "
+        "ms/step is the median over the rounds.",
+        "",
+        *md_table(["path", "ms/step", "rounds' range"], rows),
+    ]
+    if ratio_rows:
+        lines += [
+            "Step time ratios, taken within each round (the machine drifts between rounds), "
+            "median over the rounds; below 1x the project's step is faster:",
+            "",
+            *md_table(["ratio", "median", "rounds' range"], ratio_rows),
+        ]
+    return lines
+
+
 RENDER = {
     "session_vs_keras": render_session_vs_keras,
     "roofline": render_roofline,
@@ -258,6 +299,7 @@ RENDER = {
     "fast_paths": render_fast_paths,
     "suite": render_suite,
     "bf16": render_bf16,
+    "tf115": render_tf115,
 }
 
 
