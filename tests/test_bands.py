@@ -9,6 +9,7 @@ from statistics import NormalDist
 
 import pytest
 
+from tf1_tutorials.commands import measure as measure_command
 from tf1_tutorials.evidence import bands, report
 from tf1_tutorials.evidence.measure import parse_seeds, record_runs, thin
 
@@ -146,7 +147,8 @@ def test_approximate_documented_value_is_judged_as_the_interval_it_rounds_from()
 def test_every_entry_has_a_known_variant_and_valid_settings(keras):
     # Variant modules import TensorFlow in v1 or v2 mode: check each mode in its own process.
     code = (
-        "from tf1_tutorials import bands, variants\n"
+        "from tf1_tutorials import variants\n"
+        "from tf1_tutorials.evidence import bands\n"
         "from tf1_tutorials.training.settings import make_config\n"
         "for item in bands.ENTRIES:\n"
         f"    if item.variant.startswith('keras_') is {keras}:\n"
@@ -311,21 +313,21 @@ def test_measure_into_another_file_records_there_with_the_default_settings(tmp_p
     monkeypatch.setattr(measure, "run_entry", fake_run_entry)
     into = tmp_path / "other.json"
     parser = argparse.ArgumentParser()
-    measure.add_arguments(parser)
+    measure_command.add_arguments(parser)
     args = parser.parse_args([item.key, "--seeds", "1-2", "--into", str(into)])
-    assert measure.main(args) == 0
+    assert measure_command.main(args) == 0
     assert calls == [(item.key, 1), (item.key, 2)]
     stored = bands.load_measurements(into)[item.key]
     assert stored["tensorflow"] == "2.15.1" and len(stored["runs"]) == 2
 
 
 def test_measure_without_entries_says_how_to_name_them(capsys):
-    from tf1_tutorials.evidence import measure
+    from tf1_tutorials import cli
 
-    parser = argparse.ArgumentParser()
-    measure.add_arguments(parser)
-    assert measure.main(parser.parse_args([])) == 2
-    assert "--short" in capsys.readouterr().err
+    assert cli.main(["measure"]) == 2
+    assert "tf1-tutorials measure: error: name entries or give --all or --short" in (
+        capsys.readouterr().err
+    )
 
 
 def test_a_run_finds_its_entry_by_the_settings_that_differ_from_the_recipe():
@@ -392,9 +394,10 @@ def test_measure_missing_runs_only_the_seeds_not_yet_recorded_alike(tmp_path, mo
     record_runs(item, [dict(_record(s, 0.9), versions={"tensorflow": tensorflow, "onednn": "1"})
                        for s in (1, 3)], into)  # fmt: skip
     parser = argparse.ArgumentParser()
-    measure.add_arguments(parser)
+    measure_command.add_arguments(parser)
     args = [item.key, "--seeds", "1-4", "--into", str(into), "--missing"]
-    assert measure.main(parser.parse_args(args)) == 0
+    assert measure_command.main(parser.parse_args(args)) == 0
     assert calls == [2, 4]
     assert [run["seed"] for run in bands.load_measurements(into)[item.key]["runs"]] == [1, 2, 3, 4]
-    assert measure.main(parser.parse_args(args)) == 0 and calls == [2, 4]  # nothing left to run
+    assert measure_command.main(parser.parse_args(args)) == 0  # nothing left to run
+    assert calls == [2, 4]

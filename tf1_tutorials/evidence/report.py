@@ -8,7 +8,6 @@ against its band, the documented figure marked) and ``loss_curves.png``; with ``
 
 from __future__ import annotations
 
-import argparse
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
@@ -307,38 +306,3 @@ def write_report(
 
         (out_dir / HTML_FILE).write_text(report_html.page(measurements, other))
     return report
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", type=Path, default=Path("report"), help="output directory")
-    parser.add_argument(
-        "--html", action="store_true", help=f"also write {HTML_FILE}, one self-contained page"
-    )
-    parser.add_argument(
-        "--from",
-        dest="measurements",
-        type=Path,
-        default=bands.MEASUREMENTS_FILE,
-        metavar="FILE",
-        help="the measured runs (default: the ones the bands come from)",
-    )
-    parser.add_argument(
-        "--matrix",
-        type=Path,
-        default=bands.MATRIX_MEASUREMENTS_FILE,
-        metavar="FILE",
-        help="the version matrix's measured runs (default: the TensorFlow 2.15 ones)",
-    )
-
-
-def main(args: argparse.Namespace) -> int:
-    """Every file is checked before anything is written; errors reach ``cli.main``."""
-    from tf1_tutorials.errors import check_writable_dir
-    from tf1_tutorials.evidence.measure import read_measurements
-
-    measurements = read_measurements(args.measurements)
-    other = read_measurements(args.matrix)
-    check_writable_dir(args.out, "--out")
-    report = write_report(args.out, measurements, other, html=args.html)
-    print(f"wrote {report}" + (f" and {args.out / HTML_FILE}" if args.html else ""))
-    return 0
