@@ -41,7 +41,7 @@ BAND_ENTRY = "softmax-lr0.001-1000"
 MNIST_FILES = (mnist.TRAIN_IMAGES, mnist.TRAIN_LABELS, mnist.TEST_IMAGES, mnist.TEST_LABELS)
 EXPERTS_STEPS = (100, 200)  # the first run's steps, then the total the resumed run reaches
 LEGACY_SCRIPT = "softmax_input_data.py"
-LEGACY_MIN_ACCURACY = 0.85  # as tests/test_legacy.py asks of the same script
+LEGACY_MIN_ACCURACY = 0.85  # as tests/integration/test_legacy.py asks of the same script
 USER_ID = 1000  # the image's USER
 FETCHED = re.compile(r"^tf1-tutorials: (copied|downloading|downloaded|extracted) ", re.M)
 

@@ -26,7 +26,7 @@ from data_support import real_data_root
 from tf1_tutorials.data import mnist, sources
 from tf1_tutorials.evidence import bands
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = ROOT / "docker" / "Dockerfile"
 INSTALL_SH = ROOT / "docker" / "install.sh"
 TF215 = ROOT / "constraints" / "tf215.txt"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tf1_tutorials.evidence import bands
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BAND_ENTRY = "softmax-lr0.001-1000"
 
 

@@ -14,7 +14,7 @@ from tf1_tutorials.evidence import bands
 from tf1_tutorials.training.settings import static_variant
 from tf1_tutorials.variants import VARIANTS
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 KINDS = {name: static_variant(variant.module).kind for name, variant in VARIANTS.items()}
 TRAINABLE = sorted(name for name, kind in KINDS.items() if kind != "basics")
 
