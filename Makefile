@@ -69,18 +69,14 @@ notebooks: $(STAMP)
 run-%: $(STAMP)
 	$(BIN)/tf1-tutorials run $*
 
-# Measure every band entry into tf1_tutorials/evidence/measurements.json: the CI entries under seeds 1-10,
-# experts-20000 under 1-5 and the other full-length recipes under 1-3 (a day on 2 cores). Each run is
-# recorded as it finishes, and a seed already recorded with this TensorFlow and oneDNN setting is not
-# run again (MEASURE_FLAGS= to re-measure everything); `make report` then writes the report.
-SEEDS ?= 1-10
+# Measure every band entry into tf1_tutorials/evidence/measurements.json under the seeds its band
+# needs, as evidence/bands.py says (Entry.seeds_needed: the CI entries 1-10, experts-20000 1-5, the
+# other full-length recipes 1-3; a day on 2 cores). Each run is recorded as it finishes, and a seed
+# already recorded with this TensorFlow and oneDNN setting is not run again (MEASURE_FLAGS= to
+# re-measure everything); `make report` then writes the report.
 MEASURE_FLAGS ?= --missing
-FULL_LENGTH = graph_cnn-15epochs layers_cnn-15epochs slim_cnn-5000 slim_cnn-20000 cifar10_graph-raw \
-	cifar10_graph-scaled keras_subclass-10000 keras_sequential-mnist keras_sequential-cifar10
 measure: $(STAMP)
-	$(BIN)/tf1-tutorials measure --all --seeds $(SEEDS) $(MEASURE_FLAGS)
-	$(BIN)/tf1-tutorials measure experts-20000 --seeds 1-5 $(MEASURE_FLAGS)
-	$(BIN)/tf1-tutorials measure $(FULL_LENGTH) --seeds 1-3 $(MEASURE_FLAGS)
+	$(BIN)/tf1-tutorials measure --planned $(MEASURE_FLAGS)
 
 report: $(STAMP)
 	$(BIN)/tf1-tutorials report --out report --html

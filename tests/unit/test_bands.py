@@ -9,7 +9,8 @@ import pytest
 
 from tf1_tutorials import variants
 from tf1_tutorials.commands import measure as measure_command
-from tf1_tutorials.evidence import bands, publish, report
+from tf1_tutorials.errors import UsageError
+from tf1_tutorials.evidence import bands, measure, publish, report
 from tf1_tutorials.evidence.measure import parse_seeds, record_runs, thin
 from tf1_tutorials.training.settings import make_config, static_variant
 
@@ -389,3 +390,31 @@ def test_measure_missing_runs_only_the_seeds_not_yet_recorded_alike(tmp_path, mo
     assert [run["seed"] for run in bands.load_measurements(into)[item.key]["runs"]] == [1, 2, 3, 4]
     assert measure_command.main(parser.parse_args(args)) == 0  # nothing left to run
     assert calls == [2, 4]
+
+
+def test_measure_planned_runs_every_entry_under_the_seeds_its_band_needs(tmp_path, monkeypatch):
+    calls = []
+
+    def fake_run_entry(entry, seed, workdir, threads=0, runtime="project"):
+        calls.append((entry.key, seed))
+        return _record(seed, 0.95)
+
+    monkeypatch.setattr(measure, "run_entry", fake_run_entry)
+    into = tmp_path / "planned.json"
+    parser = argparse.ArgumentParser()
+    measure_command.add_arguments(parser)
+    assert measure_command.main(parser.parse_args(["--planned", "--into", str(into)])) == 0
+    expected = {
+        (item.key, seed) for item in bands.ENTRIES for seed in range(1, item.seeds_needed + 1)
+    }
+    assert set(calls) == expected and len(calls) == len(expected)
+    ci_last = max(index for index, (key, _) in enumerate(calls) if bands.entry(key).ci)
+    assert all(not bands.entry(key).ci for key, _ in calls[ci_last + 1 :])
+    assert calls[ci_last + 1 :], "the full-length entries come after the default suite"
+    for argv in (
+        ["--planned", "--all"],
+        ["--planned", "--seeds", "1-3"],
+        ["--planned", "mlp-30epochs"],
+    ):
+        with pytest.raises(UsageError, match="--planned"):
+            measure_command.main(parser.parse_args(argv))

@@ -1,5 +1,6 @@
 """`tf1-tutorials measure ENTRY... --seeds 1-10`: run band entries under seeds and record them, or
-judge one run of each with --check (:func:`tf1_tutorials.evidence.measure.measure`)."""
+judge one run of each with --check (:func:`tf1_tutorials.evidence.measure.measure`); --planned:
+every entry under the seeds its band needs, as the catalogue (evidence/bands.py) says."""
 
 from __future__ import annotations
 
@@ -17,7 +18,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--short", action="store_true", help="every short entry (under a minute of training)"
     )
-    parser.add_argument("--seeds", type=parse_seeds, default=parse_seeds("1-10"))
+    parser.add_argument(
+        "--planned",
+        action="store_true",
+        help="every band entry under seeds 1 to the number its band needs (10 for a "
+        "default-suite entry, 3 for a full-length one unless it asks for more), the "
+        "default-suite entries first",
+    )
+    parser.add_argument("--seeds", type=parse_seeds, help="e.g. 1-10 or 1,2,5 (default 1-10)")
     parser.add_argument("--jobs", type=int, default=1, help="runs at a time")
     parser.add_argument("--check", action="store_true", help="judge one run per entry")
     parser.add_argument(
@@ -44,6 +52,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    options = dict(
+        check=args.check,
+        missing=args.missing,
+        jobs=args.jobs,
+        workdir=args.workdir,
+        into=args.into,
+        runtime=args.runtime,
+    )
+    if args.planned:
+        if args.entries or args.all or args.short or args.seeds or args.check:
+            raise UsageError(
+                "--planned measures every entry under the seeds its band needs: not with "
+                "entries, --all, --short, --seeds or --check"
+            )
+        return max(measure(items, seeds, **options) for seeds, items in planned().items())
     try:
         items = [bands.entry(key) for key in args.entries]
     except KeyError as err:
@@ -53,13 +76,13 @@ def main(args: argparse.Namespace) -> int:
         items += [item for item in bands.ENTRIES if chosen(item) and item not in items]
     if not items:
         raise UsageError("name entries or give --all or --short")
-    return measure(
-        items,
-        args.seeds,
-        check=args.check,
-        missing=args.missing,
-        jobs=args.jobs,
-        workdir=args.workdir,
-        into=args.into,
-        runtime=args.runtime,
-    )
+    return measure(items, args.seeds or parse_seeds("1-10"), **options)
+
+
+def planned() -> dict[tuple[int, ...], list[bands.Entry]]:
+    """Every band entry by the seeds its band needs (1 to ``Entry.seeds_needed``), the
+    default-suite entries first."""
+    groups: dict[tuple[int, ...], list[bands.Entry]] = {}
+    for item in sorted(bands.ENTRIES, key=lambda item: not item.ci):
+        groups.setdefault(tuple(range(1, item.seeds_needed + 1)), []).append(item)
+    return groups
