@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from matplotlib import image
 
-from tf1_tutorials.evidence import bands, publish, report_html
+from tf1_tutorials.evidence import bands, report, report_html
 
 # Every address the page could reach goes to a closed local port: the page must need none.
 OFFLINE = "--proxy-server=127.0.0.1:9"
@@ -32,8 +32,8 @@ def browse(page, *flags):
 @pytest.fixture(scope="module")
 def page(tmp_path_factory):
     out = tmp_path_factory.mktemp("report")
-    publish.write_report(out, html=True)
-    return out / publish.HTML_FILE
+    report.write_report(out, html=True)
+    return out / report.HTML_FILE
 
 
 def test_the_page_needs_nothing_from_outside(page):

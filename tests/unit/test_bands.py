@@ -10,7 +10,7 @@ import pytest
 from tf1_tutorials import variants
 from tf1_tutorials.commands import measure as measure_command
 from tf1_tutorials.errors import UsageError
-from tf1_tutorials.evidence import bands, measure, publish, report
+from tf1_tutorials.evidence import bands, measure, report
 from tf1_tutorials.evidence.measure import parse_seeds, record_runs, thin
 from tf1_tutorials.training.settings import make_config, static_variant
 
@@ -228,7 +228,7 @@ def test_report_writes_table_and_plots(tmp_path):
     data.update(measured([0.098] * 3, "softmax-lr0.03-1000"))
     for entry in data.values():
         entry["loss_curve"] = [[1, 2.0], [10, 0.5], [100, float("nan")], [200, "nan"]]
-    path = publish.write_report(tmp_path, data)
+    path = report.write_report(tmp_path, data)
     text = path.read_text()
     assert "| softmax-lr0.01-6000 | softmax |" in text
     assert "reproduces (z +" in text
@@ -242,7 +242,7 @@ def test_report_writes_table_and_plots(tmp_path):
 def test_report_lists_findings_first_with_their_distance_in_sd(tmp_path):
     data = measured([0.9150, 0.9152, 0.9154, 0.9156, 0.9158])  # documented 0.9233: far above
     data.update(measured([0.918, 0.92, 0.922], "mlp-30epochs"))  # documented 0.9164: inside
-    text = publish.write_report(tmp_path, data).read_text()
+    text = report.write_report(tmp_path, data).read_text()
     findings = text.index("**Findings: 1.**")
     assert findings < text.index("| entry |")
     line = next(line for line in text.splitlines() if line.startswith("- **softmax-lr0.01-6000**"))
@@ -271,12 +271,12 @@ def test_report_compares_the_other_tensorflow_with_the_bands(tmp_path):
     ours = measured([0.920, 0.922, 0.924])
     theirs = measured([0.920, 0.950])  # seed 1 as ours, seed 2 2.8 points above
     theirs["softmax-lr0.01-6000"]["tensorflow"] = "2.15.1"
-    text = publish.write_report(tmp_path, ours, theirs).read_text()
+    text = report.write_report(tmp_path, ours, theirs).read_text()
     assert "## TensorFlow 2.15.1 against 2.21.0" in text
     row = next(line for line in text.splitlines() if line.startswith("| softmax-lr0.01-6000 | 0."))
     assert "0.9350 [0.9200, 0.9500], 2 runs" in row
     assert "1 of 2 identical, largest difference 2.80 points | +1.40 points | 1 of 2 |" in row
-    assert "TensorFlow 2.15" not in publish.write_report(tmp_path, ours, {}).read_text()
+    assert "TensorFlow 2.15" not in report.write_report(tmp_path, ours, {}).read_text()
 
 
 def test_measure_into_another_file_records_there_with_the_default_settings(tmp_path, monkeypatch):

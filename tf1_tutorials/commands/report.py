@@ -1,6 +1,6 @@
 """`tf1-tutorials report`: REPORT.md and its plots (and report.html with --html) from the measured
 runs, every file checked before anything is written
-(:func:`tf1_tutorials.evidence.publish.write_report`)."""
+(:func:`tf1_tutorials.evidence.report.write_report`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 from tf1_tutorials.errors import check_writable_dir
 from tf1_tutorials.evidence import bands
 from tf1_tutorials.evidence.measure import read_measurements
-from tf1_tutorials.evidence.publish import HTML_FILE, write_report
+from tf1_tutorials.evidence.report import HTML_FILE, write_report
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

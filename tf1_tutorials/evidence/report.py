@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
+from pathlib import Path
 
 from tf1_tutorials.evidence import bands
 
 ACCURACY_PLOT = "accuracy.png"
 LOSS_PLOT = "loss_curves.png"
+HTML_FILE = "report.html"
 
 COVERAGE_WORDS = (
     "For each documented figure we give the mean, sd and n of our runs, the z of the figure "
@@ -281,3 +283,26 @@ def markdown(measurements: dict, other: dict | None = None) -> str:
     lines += [f"![accuracy per entry]({ACCURACY_PLOT})", "", f"![loss curves]({LOSS_PLOT})", ""]
     lines += matrix_lines(measurements, other or {})
     return "\n".join(lines)
+
+
+def write_report(
+    out_dir: Path, measurements: dict | None = None, other: dict | None = None, html: bool = False
+) -> Path:
+    """REPORT.md and the plots in ``out_dir`` (and report.html with ``html``); ``other``: the
+    version matrix's measurements (default: ``bands.MATRIX_MEASUREMENTS_FILE``)."""
+    from tf1_tutorials.evidence import report_plots
+
+    measurements = bands.load_measurements() if measurements is None else measurements
+    if other is None:
+        other = bands.load_measurements(bands.MATRIX_MEASUREMENTS_FILE)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    report = out_dir / "REPORT.md"
+    report.write_text(markdown(measurements, other))
+    if measurements:
+        (out_dir / ACCURACY_PLOT).write_bytes(report_plots.accuracy_png(measurements))
+        (out_dir / LOSS_PLOT).write_bytes(report_plots.loss_png(measurements))
+    if html:
+        from tf1_tutorials.evidence import report_html
+
+        (out_dir / HTML_FILE).write_text(report_html.page(measurements, other))
+    return report
