@@ -13,7 +13,7 @@ PYTEST := $(BIN)/python -m pytest
 TF115_PYTHON ?=
 export TF115_PYTHON
 
-.PHONY: install test lint format chromium notebooks accuracy accuracy-full run-% measure report bench fuzz \
+.PHONY: install test test-fast lint format chromium notebooks accuracy accuracy-full run-% measure report bench fuzz \
 	stress clean-venv test-tf215 matrix docker docker-tf215 docker-check docker-verify
 
 install: $(STAMP)
@@ -35,9 +35,16 @@ format: $(STAMP)
 
 # The default suite: lint, unit tests and the accuracy entries at CI length (not the `slow` full-length
 # ones) on TensorFlow 2.21, then the version matrix's CI leg on TensorFlow 2.15 (test-tf215).
+# The real-data tests fail here (TF1_TUTORIALS_REQUIRE_DATA) rather than skip when the data is absent.
 test: lint chromium tf115-where-possible
-	$(PYTEST) -m "not slow" --durations=15
+	TF1_TUTORIALS_REQUIRE_DATA=1 $(PYTEST) -m "not slow" --durations=15
 	$(MAKE) test-tf215
+
+# The first two tiers (tests/unit: no TensorFlow, no data; tests/graph: compose, the loop and the
+# recorder in one process) without the real data: under a minute on 2 cores. What needs the data is
+# skipped, with the reason.
+test-fast: $(STAMP)
+	TF1_TUTORIALS_DATA= $(PYTEST) -m "not slow and not accuracy" --durations=5 tests/unit tests/graph
 
 # Debian's headless chromium, for the tests that open pages in it (TensorBoard, report.html):
 # installed as root when missing; elsewhere the target says what to install and fails.
@@ -53,27 +60,23 @@ accuracy: $(STAMP)
 accuracy-full: $(STAMP)
 	$(PYTEST) -m accuracy
 
-# Execute the notebooks top to bottom (tests/test_notebooks.py, part of make test): NOTEBOOK_STEPS
-# training steps per run; empty for each recipe's own length (experts: 20,000 steps).
+# Execute the notebooks top to bottom (tests/integration/test_notebooks.py, part of make test):
+# NOTEBOOK_STEPS training steps per run; empty for each recipe's own length (experts: 20,000 steps).
 NOTEBOOK_STEPS ?= 50
 notebooks: $(STAMP)
-	TF1_TUTORIALS_NOTEBOOK_STEPS=$(NOTEBOOK_STEPS) $(PYTEST) tests/test_notebooks.py
+	TF1_TUTORIALS_NOTEBOOK_STEPS=$(NOTEBOOK_STEPS) $(PYTEST) tests/integration/test_notebooks.py
 
 run-%: $(STAMP)
 	$(BIN)/tf1-tutorials run $*
 
-# Measure every band entry into tf1_tutorials/evidence/measurements.json: the CI entries under seeds 1-10,
-# experts-20000 under 1-5 and the other full-length recipes under 1-3 (a day on 2 cores). Each run is
-# recorded as it finishes, and a seed already recorded with this TensorFlow and oneDNN setting is not
-# run again (MEASURE_FLAGS= to re-measure everything); `make report` then writes the report.
-SEEDS ?= 1-10
+# Measure every band entry into tf1_tutorials/evidence/measurements.json under the seeds its band
+# needs, as evidence/bands.py says (Entry.seeds_needed: the CI entries 1-10, experts-20000 1-5, the
+# other full-length recipes 1-3; a day on 2 cores). Each run is recorded as it finishes, and a seed
+# already recorded with this TensorFlow and oneDNN setting is not run again (MEASURE_FLAGS= to
+# re-measure everything); `make report` then writes the report.
 MEASURE_FLAGS ?= --missing
-FULL_LENGTH = graph_cnn-15epochs layers_cnn-15epochs slim_cnn-5000 slim_cnn-20000 cifar10_graph-raw \
-	cifar10_graph-scaled keras_subclass-10000 keras_sequential-mnist keras_sequential-cifar10
 measure: $(STAMP)
-	$(BIN)/tf1-tutorials measure --all --seeds $(SEEDS) $(MEASURE_FLAGS)
-	$(BIN)/tf1-tutorials measure experts-20000 --seeds 1-5 $(MEASURE_FLAGS)
-	$(BIN)/tf1-tutorials measure $(FULL_LENGTH) --seeds 1-3 $(MEASURE_FLAGS)
+	$(BIN)/tf1-tutorials measure --planned $(MEASURE_FLAGS)
 
 report: $(STAMP)
 	$(BIN)/tf1-tutorials report --out report --html
@@ -92,14 +95,16 @@ bench: $(STAMP)
 # the end; TF1_TUTORIALS_RELIABILITY_REPORT=file.json also writes them as JSON.
 FUZZ_EXAMPLES ?= 10000
 fuzz: $(STAMP)
-	TF1_TUTORIALS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PYTEST) tests/test_reliability_fuzz.py
+	TF1_TUTORIALS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PYTEST) tests/reliability/test_reliability_fuzz.py
 
 # 60 cut downloads, 5 rounds of 8 concurrent readers, hostile archives, filesystem faults,
 # interrupted and resumed training runs.
 stress: $(STAMP)
-	TF1_TUTORIALS_STRESS=1 $(PYTEST) tests/test_reliability_downloads.py \
-		tests/test_reliability_concurrency.py tests/test_reliability_archives.py \
-		tests/test_reliability_filesystem.py tests/test_reliability_training.py
+	TF1_TUTORIALS_STRESS=1 $(PYTEST) tests/reliability/test_reliability_downloads.py \
+		tests/reliability/test_reliability_concurrency.py \
+		tests/reliability/test_reliability_archives.py \
+		tests/reliability/test_reliability_filesystem.py \
+		tests/reliability/test_reliability_training.py
 
 clean-venv:
 	rm -rf $(VENV)
@@ -126,12 +131,13 @@ $(STAMP_TF215): setup.cfg pyproject.toml constraints/tf215.txt constraints/requi
 # bands measured on 2.21. The tests of downloads, archives, locks, file-system faults and interrupts
 # run on 2.21 only: they test the project's own file and process handling; so do the Keras variants'
 # few-step loss checks, since the Keras accuracy entries train the same models further on 2.15.
-TF215_CI_TESTS ?= tests/test_tf_entry.py tests/test_data_mnist.py tests/test_data_cifar10.py \
-	tests/test_data_dataset.py tests/test_data_cache.py tests/test_reliability_fuzz.py \
-	tests/test_variants_graph.py tests/test_variants_keras.py tests/test_legacy.py \
-	tests/test_cluster.py tests/test_accuracy.py
+TF215_CI_TESTS ?= tests/integration/test_tf_entry.py tests/unit/test_data_mnist.py \
+	tests/unit/test_data_cifar10.py tests/unit/test_data_dataset.py tests/unit/test_data_cache.py \
+	tests/reliability/test_reliability_fuzz.py tests/graph/test_variants_graph.py \
+	tests/integration/test_variants_keras.py tests/integration/test_legacy.py \
+	tests/integration/test_cluster.py tests/accuracy/test_accuracy.py
 test-tf215: $(STAMP_TF215)
-	$(VENV_TF215)/bin/python -m pytest -m "(not accuracy and not slow) or short" --durations=10 \
+	TF1_TUTORIALS_REQUIRE_DATA=1 $(VENV_TF215)/bin/python -m pytest -m "(not accuracy and not slow) or short" --durations=10 \
 		-k "not (test_variants_keras and lowers_the_loss)" $(TF215_CI_TESTS)
 
 # The default suite on both TensorFlows (MATRIX_MARKS= for every test, the full-length runs too).

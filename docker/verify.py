@@ -2,11 +2,13 @@
 run the tutorials in each image as its own non-root user, with the real data mounted read-only.
 
 In each image: `tf1-tutorials list`; the band entry softmax-lr0.001-1000, whose first run copies
-and verifies the MNIST files from the mounted data into the /data volume and whose result.json is
-judged against its band (evidence.bands); two runs of experts sharing /data and a log volume,
-the second resuming the first's checkpoint and copying nothing; and `tf1-tutorials legacy` on
-tests/legacy_scripts/softmax_input_data.py reading /data. Prints each image's build time and
-size; a failed check is one line, and the exit status is 1.
+and verifies the MNIST files from the mounted data into the /data volume, whose band lines (the
+image judges its own run with the measurements its wheel ships) must be the ones this checkout's
+measurements give, and whose result.json is judged against its band here too (evidence.bands); two
+runs of experts sharing /data and a log volume, the second resuming the first's checkpoint and
+copying nothing; and `tf1-tutorials legacy` on tests/legacy_scripts/softmax_input_data.py reading
+/data. Prints each image's build time and size; a failed check is one line, and the exit status
+is 1.
 
 A Docker engine is used where `docker info` answers, else buildah (root, chroot isolation). With
 buildah, the Dockerfile's base image is pulled, or where no container registry is reachable, made
@@ -39,7 +41,7 @@ BAND_ENTRY = "softmax-lr0.001-1000"
 MNIST_FILES = (mnist.TRAIN_IMAGES, mnist.TRAIN_LABELS, mnist.TEST_IMAGES, mnist.TEST_LABELS)
 EXPERTS_STEPS = (100, 200)  # the first run's steps, then the total the resumed run reaches
 LEGACY_SCRIPT = "softmax_input_data.py"
-LEGACY_MIN_ACCURACY = 0.85  # as tests/test_legacy.py asks of the same script
+LEGACY_MIN_ACCURACY = 0.85  # as tests/integration/test_legacy.py asks of the same script
 USER_ID = 1000  # the image's USER
 FETCHED = re.compile(r"^tf1-tutorials: (copied|downloading|downloaded|extracted) ", re.M)
 
@@ -132,8 +134,20 @@ def check_band_entry(image: Image) -> str:
     line = f"{item.key}: {verdict.message} (TensorFlow {versions['tensorflow']})"
     if not verdict.in_band or versions.get("onednn") != spread.onednn:
         raise image.fail(line + f", oneDNN {versions.get('onednn')!r}")
-    print(f"  {line}")
+    # The image judges its own run with the measurements it ships: its band lines must be the ones
+    # this checkout's measurements give for the same accuracy (not "not measured yet").
+    expected = bands.run_lines(item, record["test_accuracy"], record.get("top_prediction_share"))
+    printed = band_lines(result.stdout, item.key)
+    if printed != expected:
+        raise image.fail(f"its run printed {printed or 'no band line'}, expected {expected}")
+    print(f"  {line}; in the image: {printed[-1]}")
     return line
+
+
+def band_lines(stdout: str, key: str) -> list[str]:
+    """The lines a finished run printed about its band entry ``key`` (bands.run_lines)."""
+    starts = (f"band {key}: ", "this run: ")
+    return [line for line in stdout.splitlines() if line.startswith(starts)]
 
 
 def refetch(image: Image, result: subprocess.CompletedProcess) -> None:

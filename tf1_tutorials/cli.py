@@ -27,17 +27,17 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "list": ("tf1_tutorials.commands.list", "list the tutorial variants"),
     "run": ("tf1_tutorials.commands.run", "train one tutorial variant and write its result"),
     "measure": (
-        "tf1_tutorials.evidence.measure",
+        "tf1_tutorials.commands.measure",
         "run band entries under seeds; record or check them",
     ),
-    "report": ("tf1_tutorials.evidence.report", "write REPORT.md and plots from the measured runs"),
-    "legacy": ("tf1_tutorials.legacy.runner", "run an unmodified TensorFlow 1.x script"),
+    "report": ("tf1_tutorials.commands.report", "write REPORT.md and plots from the measured runs"),
+    "legacy": ("tf1_tutorials.commands.legacy", "run an unmodified TensorFlow 1.x script"),
     "cluster": (
-        "tf1_tutorials.cluster.launcher",
+        "tf1_tutorials.commands.cluster",
         "train softmax or experts on a TF1 cluster of ps and worker processes",
     ),
     "doctor": (
-        "tf1_tutorials.training.doctor",
+        "tf1_tutorials.commands.doctor",
         "check versions, data, mirrors and disk before a run",
     ),
 }

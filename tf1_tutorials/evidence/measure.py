@@ -15,7 +15,6 @@ import datetime
 import json
 import os
 import resource
-import sys
 import tempfile
 import threading
 import time
@@ -236,84 +235,54 @@ def check_into(path: Path) -> None:
     check_writable_dir(parent, f"--into {path}: its directory")
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("entries", nargs="*", help="band entries (default: all with --all)")
-    parser.add_argument("--all", action="store_true", help="every entry in the default suite")
-    parser.add_argument(
-        "--short", action="store_true", help="every short entry (under a minute of training)"
-    )
-    parser.add_argument("--seeds", type=parse_seeds, default=parse_seeds("1-10"))
-    parser.add_argument("--jobs", type=int, default=1, help="runs at a time")
-    parser.add_argument("--check", action="store_true", help="judge one run per entry")
-    parser.add_argument(
-        "--missing",
-        action="store_true",
-        help="skip the seeds --into already holds runs of, made with this TensorFlow and oneDNN "
-        "setting (to continue an interrupted measurement)",
-    )
-    parser.add_argument("--workdir", type=Path, help="where runs write (default: a temp dir)")
-    parser.add_argument(
-        "--runtime",
-        choices=("project", reference_runtime.RUNTIME),
-        default="project",
-        help="project: train the variant here (default); tf1.15: run the entry's reference script "
-        f"on TensorFlow {reference_runtime.TENSORFLOW} (make tf115), recorded by default into "
-        f"{bands.REFERENCE_MEASUREMENTS_FILE.name}",
-    )
-    parser.add_argument(
-        "--into",
-        type=Path,
-        help="the measurements file to record into (default: the one the bands come from, or "
-        "the reference runtime's)",
-    )
-
-
-def main(args: argparse.Namespace) -> int:
-    try:
-        items = [bands.entry(key) for key in args.entries]
-    except KeyError as err:
-        print(f"tf1-tutorials measure: error: {err.args[0]}", file=sys.stderr)
-        return 2
-    if args.all or args.short:
-        chosen = bands.is_short if args.short else (lambda item: item.ci)
-        items += [item for item in bands.ENTRIES if chosen(item) and item not in items]
-    if not items:
-        message = "name entries or give --all or --short"
-        print(f"tf1-tutorials measure: error: {message}", file=sys.stderr)
-        return 2
-    if args.jobs < 1:
-        raise UsageError(f"--jobs: must be 1 or more, got {args.jobs}")
-    reference = args.runtime == reference_runtime.RUNTIME
-    if args.into is None:
-        args.into = bands.REFERENCE_MEASUREMENTS_FILE if reference else bands.MEASUREMENTS_FILE
+def measure(
+    items: list[bands.Entry],
+    seeds_asked: list[int],
+    *,
+    check: bool = False,
+    missing: bool = False,
+    jobs: int = 1,
+    workdir: Path | None = None,
+    into: Path | None = None,
+    runtime: str = "project",
+) -> int:
+    """Run ``items`` under ``seeds_asked`` and record them into ``into`` (default: the file the
+    bands, or the reference runtime's, come from); with ``check`` judge one run of each against
+    its band instead. Every file and setting is checked before any training; the exit status:
+    1 when a checked run is out of its band, else 0."""
+    if jobs < 1:
+        raise UsageError(f"--jobs: must be 1 or more, got {jobs}")
+    reference = runtime == reference_runtime.RUNTIME
+    if into is None:
+        into = bands.REFERENCE_MEASUREMENTS_FILE if reference else bands.MEASUREMENTS_FILE
     if reference:
-        if args.check:
+        if check:
             raise UsageError("--check judges the project's runs: not with --runtime tf1.15")
         reference_runtime.python()
         for item in items:
             reference_runtime.script_command(item.variant, item.settings, 0, Path("."))
-    if not args.check:
-        check_into(args.into)
-    if args.workdir:
-        check_writable_dir(args.workdir, "--workdir")
-    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="tf1-tutorials-measure-"))
+    if not check:
+        check_into(into)
+    if workdir:
+        check_writable_dir(workdir, "--workdir")
+    workdir = workdir or Path(tempfile.mkdtemp(prefix="tf1-tutorials-measure-"))
     failures = 0
-    recorded = bands.load_measurements(args.into) if args.missing else {}
+    recorded = bands.load_measurements(into) if missing else {}
     for item in items:
-        seeds = args.seeds[:1] if args.check else args.seeds
-        if args.missing:
-            done = recorded_seeds(recorded.get(item.key), args.runtime)
+        seeds = seeds_asked[:1] if check else seeds_asked
+        if missing:
+            done = recorded_seeds(recorded.get(item.key), runtime)
             seeds = [seed for seed in seeds if seed not in done]
             if not seeds:
                 print(f"{item.key}: every seed asked for is recorded")
                 continue
-        if args.check:
+        if check:
             _, verdict = check_entry(item, seeds[0], workdir)
             failures += not verdict.in_band
             print(f"{item.key}: {verdict.message}")
         else:
-            run_seeds(item, seeds, workdir, args.jobs, into=args.into, runtime=args.runtime)
-            stored = bands.load_measurements(args.into)[item.key]
+            run_seeds(item, seeds, workdir, jobs, into=into, runtime=runtime)
+            stored = bands.load_measurements(into)[item.key]
             spread = bands.spread(item.key, {item.key: stored})
             print(
                 f"{item.key}: {spread.n} runs, min {spread.low:.4f} mean {spread.mean:.4f} "

@@ -1,6 +1,6 @@
 """Measured runs -> REPORT.md, report.html and the PNG figures they show.
 
-`tf1-tutorials report [--out DIR] [--html]` reads the recorded runs (ours,
+`tf1-tutorials report [--out DIR] [--html]` (commands/report.py) reads the recorded runs (ours,
 ``bands.MEASUREMENTS_FILE``; the version matrix's; TensorFlow 1.15.5's) and writes ``REPORT.md``,
 ``accuracy.png`` (each entry's runs against its band, the documented figure marked, TF 1.15.5's
 runs beside ours) and ``loss_curves.png``; with ``--html`` also ``report.html``, one
@@ -10,7 +10,6 @@ and HTML writers only render it. Every file is written whole or not at all.
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 from tf1_tutorials.errors import write_atomically
@@ -18,7 +17,7 @@ from tf1_tutorials.evidence import bands, report_html, report_markdown, report_m
 from tf1_tutorials.evidence.report_model import ACCURACY_PLOT, LOSS_PLOT
 
 HTML_FILE = "report.html"
-__all__ = ["ACCURACY_PLOT", "HTML_FILE", "LOSS_PLOT", "add_arguments", "main", "write_report"]
+__all__ = ["ACCURACY_PLOT", "HTML_FILE", "LOSS_PLOT", "write_report"]
 
 
 def write_report(
@@ -53,46 +52,3 @@ def write_report(
     report = out_dir / "REPORT.md"
     write_atomically(report, report_markdown.render(model))
     return report
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", type=Path, default=Path("report"), help="output directory")
-    parser.add_argument(
-        "--html", action="store_true", help=f"also write {HTML_FILE}, one self-contained page"
-    )
-    parser.add_argument(
-        "--from",
-        dest="measurements",
-        type=Path,
-        default=bands.MEASUREMENTS_FILE,
-        metavar="FILE",
-        help="the measured runs (default: the ones the bands come from)",
-    )
-    parser.add_argument(
-        "--matrix",
-        type=Path,
-        default=bands.MATRIX_MEASUREMENTS_FILE,
-        metavar="FILE",
-        help="the version matrix's measured runs (default: the TensorFlow 2.15 ones)",
-    )
-    parser.add_argument(
-        "--reference",
-        type=Path,
-        default=bands.REFERENCE_MEASUREMENTS_FILE,
-        metavar="FILE",
-        help="TensorFlow 1.15.5's measured runs (default: the committed ones)",
-    )
-
-
-def main(args: argparse.Namespace) -> int:
-    """Every file is checked before anything is written; errors reach ``cli.main``."""
-    from tf1_tutorials.errors import check_writable_dir
-    from tf1_tutorials.evidence.measure import read_measurements
-
-    measurements = read_measurements(args.measurements)
-    other = read_measurements(args.matrix)
-    reference = read_measurements(args.reference)
-    check_writable_dir(args.out, "--out")
-    report = write_report(args.out, measurements, other, html=args.html, reference=reference)
-    print(f"wrote {report}" + (f" and {args.out / HTML_FILE}" if args.html else ""))
-    return 0

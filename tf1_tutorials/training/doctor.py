@@ -14,7 +14,6 @@ payload's published digest). Each mirror gets one HEAD request, all at once, ans
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import shutil
@@ -36,7 +35,6 @@ from tf1_tutorials.data.sources import (
     load,
     local_source_dir,
 )
-from tf1_tutorials.training.runner import RUNS_DIR
 
 DISTRIBUTION = "tf1-tutorials"
 CHECKED_PACKAGES = ("tensorflow", "tf-keras", "tf-slim", "tensorboard", "numpy")
@@ -50,25 +48,6 @@ CIFAR10_RUNS = "cifar10_graph and keras_sequential --dataset cifar10"
 class Check:
     status: str  # "ok", "note" or "FAIL"
     text: str
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--data-dir",
-        help="the MNIST data directory a run would be given (default: the reader's cache)",
-    )
-    parser.add_argument(
-        "--logdir",
-        default=str(RUNS_DIR),
-        help=f"where runs write their logs (default: {RUNS_DIR})",
-    )
-    parser.add_argument(
-        "--timeout",
-        type=float,
-        default=3.0,
-        metavar="SECONDS",
-        help="how long each mirror has to answer (default: 3)",
-    )
 
 
 # --- Python and the libraries ---------------------------------------------------------------------
@@ -396,22 +375,3 @@ def diagnose(data_dir: str | None, logdir: str, timeout: float) -> list[Check]:
     prober.join()
     checks += [*check_data(mnist_dir, answers), check_mirrors(answers), check_disk(Path(logdir))]
     return checks
-
-
-def main(args: argparse.Namespace) -> int:
-    if not args.timeout > 0:
-        print(
-            "tf1-tutorials doctor: error: --timeout must be a number of seconds > 0",
-            file=sys.stderr,
-        )
-        return 2
-    checks = diagnose(args.data_dir, args.logdir, args.timeout)
-    for check in checks:
-        print(f"{check.status:<4}  {check.text}")
-    blocking = [c for c in checks if c.status == "FAIL"]
-    if blocking:
-        which = "the FAIL line" if len(blocking) == 1 else f"the {len(blocking)} FAIL lines"
-        print(f"blocked: fix {which} above before a run")
-        return 1
-    print("ready: nothing blocks a run")
-    return 0

@@ -26,7 +26,7 @@ from data_support import real_data_root
 from tf1_tutorials.data import mnist, sources
 from tf1_tutorials.evidence import bands
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = ROOT / "docker" / "Dockerfile"
 INSTALL_SH = ROOT / "docker" / "install.sh"
 TF215 = ROOT / "constraints" / "tf215.txt"
@@ -354,6 +354,20 @@ def test_docker_verify_judges_a_short_measured_band_entry():
     assert bands.is_short(item)  # seconds of training, in each image
     assert verify.base_image() == only("FROM")
     assert (ROOT / "tests" / "legacy_scripts" / verify.LEGACY_SCRIPT).is_file()
+
+
+def test_docker_verify_reads_the_band_lines_a_run_prints():
+    """The image's own verdict: the lines `run` prints after its accuracy (runner.run prints
+    bands.run_lines), and none where the image had no measurements to print them from."""
+    verify = load_verify_script()
+    item = bands.entry(verify.BAND_ENTRY)
+    said = bands.run_lines(item, 0.91)
+    assert len(said) == 2 and "not measured" not in said[0]
+    stdout = "\n".join(["step 1000, loss 0.3", "test accuracy 0.91", *said, "result: /logs/band"])
+    assert verify.band_lines(stdout, item.key) == said
+    unmeasured = f"band {item.key}: not measured yet, so this run cannot be judged"
+    assert verify.band_lines(f"test accuracy 0.91\n{unmeasured}\n", item.key) != said
+    assert verify.band_lines("test accuracy 0.91\nresult: /logs/band\n", item.key) == []
 
 
 def test_docker_verify_knows_the_readers_copy_and_fetch_lines(tmp_path, capfd):

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 from data_support import real_data_root
 
-SCRIPTS = Path(__file__).parent / "legacy_scripts"
+SCRIPTS = Path(__file__).parents[1] / "legacy_scripts"
 MNIST_FILES = {
     "train-images-idx3-ubyte.gz",
     "train-labels-idx1-ubyte.gz",

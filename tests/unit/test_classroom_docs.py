@@ -13,7 +13,7 @@ import pytest
 from tf1_tutorials.cli import COMMANDS
 from tf1_tutorials.variants import VARIANTS
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ENGLISH = (ROOT / "README.md").read_text()
 KOREAN = (ROOT / "README.ko.md").read_text()
 MAKEFILE = (ROOT / "Makefile").read_text()

@@ -36,6 +36,7 @@ from tf1_tutorials.cluster.spec import (
     parse_tf_config,
     resolve,
 )
+from tf1_tutorials.commands import cluster as cluster_command
 from tf1_tutorials.evidence import bands
 from tf1_tutorials.training import results
 
@@ -437,7 +438,7 @@ def test_cluster_softmax_lands_in_the_single_process_band(tmp_path, private_data
 
 def test_cli_lists_the_cluster_command():
     parser = argparse.ArgumentParser()
-    launcher.add_arguments(parser)
+    cluster_command.add_arguments(parser)
     args = parser.parse_args(["--ps", "2", "run", "experts", "--async", "--steps", "5"])
     assert (args.ps, args.workers, args.cluster_command, args.sync) == (2, 2, "run", False)
     argv = launcher.task_argv(args, Path("/tmp/x"), 7)

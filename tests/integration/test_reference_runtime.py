@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+from tf1_tutorials.commands import measure as measure_command
 from tf1_tutorials.evidence import bands, equivalence, reference_runtime
 from tf1_tutorials.evidence import measure as harness
 
@@ -77,14 +78,14 @@ def test_measure_with_the_reference_runtime_missing_fails_in_one_line(tmp_path, 
     monkeypatch.setenv("TF1_TUTORIALS_TF115_VENV", str(tmp_path / "none"))
     with pytest.raises(reference_runtime.FileProblem, match="make tf115"):
         args = _measure_args(["softmax-lr0.03-1000", "--runtime", "tf1.15"], tmp_path)
-        harness.main(args)
+        measure_command.main(args)
 
 
 def _measure_args(argv, tmp_path):
     import argparse
 
     parser = argparse.ArgumentParser()
-    harness.add_arguments(parser)
+    measure_command.add_arguments(parser)
     return parser.parse_args([*argv, "--into", str(tmp_path / "m.json")])
 
 

@@ -3,14 +3,16 @@
 import argparse
 import math
 import statistics
-import subprocess
-import sys
 from statistics import NormalDist
 
 import pytest
 
-from tf1_tutorials.evidence import bands, report, report_model
+from tf1_tutorials import variants
+from tf1_tutorials.commands import measure as measure_command
+from tf1_tutorials.errors import UsageError
+from tf1_tutorials.evidence import bands, measure, report, report_model
 from tf1_tutorials.evidence.measure import parse_seeds, record_runs, thin
+from tf1_tutorials.training.settings import make_config, static_variant
 
 
 def measured(accuracies, key="softmax-lr0.01-6000"):
@@ -142,23 +144,11 @@ def test_approximate_documented_value_is_judged_as_the_interval_it_rounds_from()
     assert not bands.documented_verdict(item, inside).finding
 
 
-@pytest.mark.parametrize("keras", [False, True], ids=["graph", "keras"])
-def test_every_entry_has_a_known_variant_and_valid_settings(keras):
-    # Variant modules import TensorFlow in v1 or v2 mode: check each mode in its own process.
-    code = (
-        "from tf1_tutorials import variants\n"
-        "from tf1_tutorials.evidence import bands\n"
-        "from tf1_tutorials.training.settings import make_config\n"
-        "for item in bands.ENTRIES:\n"
-        f"    if item.variant.startswith('keras_') is {keras}:\n"
-        "        module = variants.get(item.variant).load()\n"
-        "        make_config(module.Config, dict(item.settings), item.variant)\n"
-        "        print(item.key)\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr[-3000:]
-    expected = [i.key for i in bands.ENTRIES if i.variant.startswith("keras_") is keras]
-    assert done.stdout.split() == expected
+@pytest.mark.parametrize("item", bands.ENTRIES, ids=lambda item: item.key)
+def test_every_entry_has_a_known_variant_and_valid_settings(item):
+    # The variant's Config as `run` checks a setting before TensorFlow: read from its source.
+    module_name = variants.get(item.variant).module
+    make_config(static_variant(module_name).config_class, dict(item.settings), item.variant)
 
 
 def test_every_default_suite_entry_is_measured_with_enough_seeds():
@@ -312,21 +302,21 @@ def test_measure_into_another_file_records_there_with_the_default_settings(tmp_p
     monkeypatch.setattr(measure, "run_entry", fake_run_entry)
     into = tmp_path / "other.json"
     parser = argparse.ArgumentParser()
-    measure.add_arguments(parser)
+    measure_command.add_arguments(parser)
     args = parser.parse_args([item.key, "--seeds", "1-2", "--into", str(into)])
-    assert measure.main(args) == 0
+    assert measure_command.main(args) == 0
     assert calls == [(item.key, 1), (item.key, 2)]
     stored = bands.load_measurements(into)[item.key]
     assert stored["tensorflow"] == "2.15.1" and len(stored["runs"]) == 2
 
 
 def test_measure_without_entries_says_how_to_name_them(capsys):
-    from tf1_tutorials.evidence import measure
+    from tf1_tutorials import cli
 
-    parser = argparse.ArgumentParser()
-    measure.add_arguments(parser)
-    assert measure.main(parser.parse_args([])) == 2
-    assert "--short" in capsys.readouterr().err
+    assert cli.main(["measure"]) == 2
+    assert "tf1-tutorials measure: error: name entries or give --all or --short" in (
+        capsys.readouterr().err
+    )
 
 
 def test_a_run_finds_its_entry_by_the_settings_that_differ_from_the_recipe():
@@ -394,12 +384,41 @@ def test_measure_missing_runs_only_the_seeds_not_yet_recorded_alike(tmp_path, mo
     record_runs(item, [dict(_record(s, 0.9), versions={"tensorflow": tensorflow, "onednn": "1"})
                        for s in (1, 3)], into)  # fmt: skip
     parser = argparse.ArgumentParser()
-    measure.add_arguments(parser)
+    measure_command.add_arguments(parser)
     args = [item.key, "--seeds", "1-4", "--into", str(into), "--missing"]
-    assert measure.main(parser.parse_args(args)) == 0
+    assert measure_command.main(parser.parse_args(args)) == 0
     assert calls == [2, 4]
     assert [run["seed"] for run in bands.load_measurements(into)[item.key]["runs"]] == [1, 2, 3, 4]
-    assert measure.main(parser.parse_args(args)) == 0 and calls == [2, 4]  # nothing left to run
+    assert measure_command.main(parser.parse_args(args)) == 0  # nothing left to run
+    assert calls == [2, 4]
+
+
+def test_measure_planned_runs_every_entry_under_the_seeds_its_band_needs(tmp_path, monkeypatch):
+    calls = []
+
+    def fake_run_entry(entry, seed, workdir, threads=0, runtime="project"):
+        calls.append((entry.key, seed))
+        return _record(seed, 0.95)
+
+    monkeypatch.setattr(measure, "run_entry", fake_run_entry)
+    into = tmp_path / "planned.json"
+    parser = argparse.ArgumentParser()
+    measure_command.add_arguments(parser)
+    assert measure_command.main(parser.parse_args(["--planned", "--into", str(into)])) == 0
+    expected = {
+        (item.key, seed) for item in bands.ENTRIES for seed in range(1, item.seeds_needed + 1)
+    }
+    assert set(calls) == expected and len(calls) == len(expected)
+    ci_last = max(index for index, (key, _) in enumerate(calls) if bands.entry(key).ci)
+    assert all(not bands.entry(key).ci for key, _ in calls[ci_last + 1 :])
+    assert calls[ci_last + 1 :], "the full-length entries come after the default suite"
+    for argv in (
+        ["--planned", "--all"],
+        ["--planned", "--seeds", "1-3"],
+        ["--planned", "mlp-30epochs"],
+    ):
+        with pytest.raises(UsageError, match="--planned"):
+            measure_command.main(parser.parse_args(argv))
 
 
 def test_report_gives_the_tf115_column_section_and_verdict(tmp_path):

@@ -3,7 +3,7 @@ counts, a short training run on the real data whose loss drops, checkpoints, res
 TensorBoard events.
 
 This module puts the pytest process in v1 mode; the Keras variants are tested in their own
-processes (tests/test_variants_keras.py).
+processes (tests/integration/test_variants_keras.py).
 """
 
 from __future__ import annotations
@@ -28,7 +28,10 @@ GRAPH_VARIANTS = [
     "layers_cnn",
     "cifar10_graph",
 ]
-KERAS_VARIANTS = ["keras_subclass", "keras_sequential"]  # TF2: tests/test_variants_keras.py
+KERAS_VARIANTS = [
+    "keras_subclass",
+    "keras_sequential",
+]  # TF2: tests/integration/test_variants_keras.py
 
 # The recipes of ../shared/spec/variants.md, field by field.
 RECIPES = {

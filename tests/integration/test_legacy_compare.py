@@ -30,8 +30,8 @@ from tf1_tutorials.legacy.compare_report import (
     why_failed,
 )
 
-CHECKOUT = Path(__file__).resolve().parents[1]
-SCRIPTS = Path(__file__).parent / "legacy_scripts"
+CHECKOUT = Path(__file__).resolve().parents[2]
+SCRIPTS = Path(__file__).resolve().parents[1] / "legacy_scripts"
 LABELS = ("project", "reference")
 RESULT = "test accuracy 0.098 after 1000 steps (loss nan, 5.8 s of training, 10000 test images)"
 TRACEBACK = [

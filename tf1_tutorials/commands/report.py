@@ -1,0 +1,53 @@
+"""`tf1-tutorials report`: REPORT.md and its plots (and report.html with --html) from the measured
+runs, every file checked before anything is written
+(:func:`tf1_tutorials.evidence.report.write_report`)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from tf1_tutorials.errors import check_writable_dir
+from tf1_tutorials.evidence import bands
+from tf1_tutorials.evidence.measure import read_measurements
+from tf1_tutorials.evidence.report import HTML_FILE, write_report
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, default=Path("report"), help="output directory")
+    parser.add_argument(
+        "--html", action="store_true", help=f"also write {HTML_FILE}, one self-contained page"
+    )
+    parser.add_argument(
+        "--from",
+        dest="measurements",
+        type=Path,
+        default=bands.MEASUREMENTS_FILE,
+        metavar="FILE",
+        help="the measured runs (default: the ones the bands come from)",
+    )
+    parser.add_argument(
+        "--matrix",
+        type=Path,
+        default=bands.MATRIX_MEASUREMENTS_FILE,
+        metavar="FILE",
+        help="the version matrix's measured runs (default: the TensorFlow 2.15 ones)",
+    )
+    parser.add_argument(
+        "--reference",
+        type=Path,
+        default=bands.REFERENCE_MEASUREMENTS_FILE,
+        metavar="FILE",
+        help="TensorFlow 1.15.5's measured runs (default: the committed ones)",
+    )
+
+
+def main(args: argparse.Namespace) -> int:
+    """Every file is checked before anything is written; errors reach ``cli.main``."""
+    measurements = read_measurements(args.measurements)
+    other = read_measurements(args.matrix)
+    reference = read_measurements(args.reference)
+    check_writable_dir(args.out, "--out")
+    report = write_report(args.out, measurements, other, html=args.html, reference=reference)
+    print(f"wrote {report}" + (f" and {args.out / HTML_FILE}" if args.html else ""))
+    return 0
