@@ -433,3 +433,15 @@ def test_estimator_trains_resumes_evaluates_and_predicts(real_data):
     assert (model_dir / "model.ckpt-200.index").is_file()
     assert list(model_dir.glob("events.out.tfevents.*"))
     assert list((model_dir / "eval").glob("events.out.tfevents.*"))
+
+
+@TRAINS
+def test_keras1_module_names_objectives_topology_and_visualize_util(real_data):
+    result = run_legacy("keras1_module_names.py", "6000", "1", cwd=real_data)
+    assert "backend tensorflow loss is categorical_crossentropy" in result.stdout
+    assert accuracy(result) > 0.8
+    check = run_check("keras1_module_names.py")
+    assert check.returncode == 0, check.stdout + check.stderr
+    kinds = dict(line.split(": ")[1:3] for line in check.stdout.splitlines())
+    for module in ("objectives", "engine.topology", "layers.convolutional", "utils.visualize_util"):
+        assert kinds[f"keras.{module}"] == "restored", check.stdout

@@ -16,7 +16,7 @@ import functools
 import importlib
 import types
 
-from tf1_tutorials.legacy import slim_support
+from tf1_tutorials.legacy import registry, slim_support
 from tf1_tutorials.legacy.namespace import Namespace
 from tf1_tutorials.legacy.unsupported import UnsupportedAPI, UnsupportedModule
 
@@ -32,10 +32,6 @@ SOURCES = {
     "framework": ("tf_slim.ops.arg_scope", "tf_slim.ops.variables"),
 }
 STATIC_RNN = ("static_rnn", "static_bidirectional_rnn", "static_state_saving_rnn")
-UNMAPPED = (
-    "TensorFlow 2 has no tf.contrib, and only tf.contrib.slim, layers and framework (onto "
-    "tf-slim), rnn (onto tf.compat.v1.nn) and learn's MNIST data helpers are mapped"
-)
 
 
 def _tf_slim_has_no(api: str) -> str:
@@ -87,8 +83,9 @@ def part(name: str):
     if name == "slim":
         slim_support.make_tf_slim_work()
         return importlib.import_module("tf_slim")
-    if name not in SOURCES:
-        raise UnsupportedAPI(f"tf.contrib.{name}", UNMAPPED)
+    rule = registry.CONTRIB.get(name)
+    if rule is None or rule.kind == registry.UNSUPPORTED:
+        raise UnsupportedAPI(f"tf.contrib.{name}", rule.what if rule else registry.CONTRIB_UNMAPPED)
     slim_support.make_tf_slim_work()
     modules = [importlib.import_module(source) for source in SOURCES[name]]
     return Namespace(f"{MODULE_NAME}.{name}", f"tf.contrib.{name}", modules, _tf_slim_has_no)

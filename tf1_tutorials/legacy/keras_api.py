@@ -7,7 +7,8 @@ optimizers work in graph mode. Both get, once a script touches Keras:
 - ``keras.utils.np_utils`` (``to_categorical``, with Keras 1's ``nb_classes``);
 - ``keras.datasets.mnist`` and ``keras.datasets.cifar10``, whose ``load_data()`` reads through
   tf1-tutorials' readers (local source, verified files) instead of downloading from Keras's servers;
-- ``Model.fit(nb_epoch=...)``, Keras 1's name for ``epochs``; ``Sequential.predict_classes`` and
+- ``Model.fit(nb_epoch=...)`` and ``fit_generator(samples_per_epoch=, nb_epoch=, nb_worker=, ...)``,
+  Keras 1's names (registry.py); ``Sequential.predict_classes`` and
   ``predict_proba``, which tf-keras removed; ``K.image_dim_ordering()`` and
   ``K.set_image_dim_ordering()`` ('tf' is channels_last, 'th' channels_first); ``get_file``
   without the published hash check for the data URLs served locally (urls.py).
@@ -26,30 +27,13 @@ import importlib
 import types
 import warnings
 
-from tf1_tutorials.legacy import urls
+from tf1_tutorials.legacy import registry, urls
 
 V1_KERAS = "tf_keras.api._v1.keras"
-SHIMS = {
-    "utils.np_utils": "tf1_tutorials.legacy.keras_np_utils",
-    "datasets.mnist": "tf1_tutorials.legacy.keras_mnist",
-    "datasets.cifar10": "tf1_tutorials.legacy.keras_cifar10",
-}
-ERA_MODULES = {
-    "optimizers": "tf1_tutorials.legacy.keras_optimizers",
-    "layers": "tf1_tutorials.legacy.keras_layers",
-}
-KERAS_1_LAYER_MODULES = (
-    "advanced_activations",
-    "convolutional",
-    "core",
-    "embeddings",
-    "merge",
-    "noise",
-    "normalization",
-    "pooling",
-    "recurrent",
-    "wrappers",
-)
+# keras.<name> -> the module serving it (registry.py owns the tables).
+SHIMS = {name: module for name, (module, _, _) in registry.KERAS_SHIMS.items()}
+ERA_MODULES = {name: module for name, (module, _, _) in registry.KERAS_ERA_MODULES.items()}
+ALIASES = {name: module for name, (module, _, _) in registry.KERAS_MODULE_ALIASES.items()}
 
 
 @functools.cache
@@ -63,7 +47,7 @@ def keras_module():
         package, _, leaf = name.rpartition(".")
         parent = importlib.import_module(f"{V1_KERAS}.{package}")
         setattr(parent, leaf, importlib.import_module(shim))
-    _accept_nb_epoch()
+    _accept_keras1_fit_arguments()
     _restore_removed_names(keras)
     # Graph-mode fit() reads its own deprecated property on every call; the warning is not about
     # the script.
@@ -83,7 +67,7 @@ class StandaloneKeras(types.ModuleType):
     def __getattr__(self, name: str):
         if name.startswith("__"):
             raise AttributeError(name)
-        value = submodule(name) if name in ERA_MODULES else getattr(self._keras, name)
+        value = submodule(name) if name in ERA_MODULES | ALIASES else getattr(self._keras, name)
         self.__dict__[name] = value
         return value
 
@@ -108,7 +92,9 @@ def submodule(name: str, standalone: bool = True):
     package, _, leaf = name.partition(".")
     if standalone and name in ERA_MODULES:
         return importlib.import_module(ERA_MODULES[name])
-    if package == "layers" and leaf in KERAS_1_LAYER_MODULES:
+    if standalone and name in ALIASES:
+        return importlib.import_module(ALIASES[name])
+    if package == "layers" and leaf in registry.KERAS_1_LAYER_MODULES:
         return submodule("layers", standalone) if standalone else keras.layers
     target = f"{V1_KERAS}.{name}"
     try:
@@ -179,18 +165,37 @@ def predict_proba(self, x, batch_size=32, verbose=0):
     return self.predict(x, batch_size=batch_size, verbose=verbose)
 
 
-def _accept_nb_epoch() -> None:
+FIT_METHODS = ("fit", "fit_generator", "evaluate_generator", "predict_generator")
+
+
+def keras1_fit_arguments(method: str, args: tuple, kwargs: dict) -> dict:
+    """``kwargs`` with Keras 1's names (``nb_epoch``, ``samples_per_epoch``, ``nb_worker``, ...)
+    in Keras 2's, converted as Keras 2.2 did: ``samples_per_epoch`` becomes that many samples'
+    worth of the generator's batches when the generator has a ``batch_size``."""
+    out = {}
+    for key, value in kwargs.items():
+        new_key = registry.KERAS_1_FIT_ARGUMENTS.get(key, key)
+        if new_key in out or (key != new_key and new_key in kwargs):
+            raise TypeError(f"{method}() got {key!r} and {new_key!r} for the same argument")
+        if key == "samples_per_epoch":
+            generator = args[0] if args else kwargs.get("generator")
+            batch_size = getattr(generator, "batch_size", None)
+            value = value // batch_size if batch_size else value
+        out[new_key] = value
+    return out
+
+
+def _accept_keras1_fit_arguments() -> None:
     from tf_keras.src.engine import training_v1  # the Model class graph-mode Keras uses
 
-    fit = training_v1.Model.fit
-    if getattr(fit, "accepts_nb_epoch", False):
-        return
+    for method in FIT_METHODS:
+        original = getattr(training_v1.Model, method)
+        if getattr(original, "keras1_arguments", False):
+            continue
 
-    @functools.wraps(fit)
-    def fit_accepting_nb_epoch(self, *args, nb_epoch=None, **kwargs):
-        if nb_epoch is not None:
-            kwargs.setdefault("epochs", nb_epoch)
-        return fit(self, *args, **kwargs)
+        def with_keras1_arguments(self, *args, _original=original, _method=method, **kwargs):
+            return _original(self, *args, **keras1_fit_arguments(_method, args, kwargs))
 
-    fit_accepting_nb_epoch.accepts_nb_epoch = True
-    training_v1.Model.fit = fit_accepting_nb_epoch
+        functools.update_wrapper(with_keras1_arguments, original)
+        with_keras1_arguments.keras1_arguments = True
+        setattr(training_v1.Model, method, with_keras1_arguments)
