@@ -445,3 +445,20 @@ def test_keras1_module_names_objectives_topology_and_visualize_util(real_data):
     kinds = dict(line.split(": ")[1:3] for line in check.stdout.splitlines())
     for module in ("objectives", "engine.topology", "layers.convolutional", "utils.visualize_util"):
         assert kinds[f"keras.{module}"] == "restored", check.stdout
+
+
+def test_numpy_integer_scalars_in_shapes_sizes_and_depths(real_data):
+    result = run_legacy("numpy_shapes_mlp.py", "200", cwd=real_data)
+    assert re.search(r"^sizes \w+ int16 int64$", result.stdout, re.MULTILINE), result.stdout
+    assert accuracy(result) > 0.85  # TF 1.15.5 on the same script, 300 steps: 0.9287
+
+
+def test_python_ints_replaces_numpy_integers_in_nested_shapes_only():
+    from tf1_tutorials.legacy.numpy_shapes import python_ints
+
+    shape = python_ints([np.uint8(3), (np.int16(2), 4), None, -1])
+    assert shape == [3, (2, 4), None, -1]
+    assert [type(dim) for dim in shape[1]] == [int, int]
+    assert python_ints(np.int64(7)) == 7 and type(python_ints(np.int64(7))) is int
+    floats = [np.float32(0.5), 1]
+    assert python_ints(floats) is floats  # only integers change

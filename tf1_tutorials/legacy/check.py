@@ -51,6 +51,7 @@ class Uses(ast.NodeVisitor):
         self.calls: list[ast.Call] = []
         self.urls: list[tuple[int, str]] = []
         self.standalone_keras = False
+        self.numpy_line = 0
 
     def visit_Constant(self, node):
         if isinstance(node.value, str) and node.value.startswith(("http://", "https://")):
@@ -58,6 +59,8 @@ class Uses(ast.NodeVisitor):
 
     def visit_Import(self, node):
         for alias in node.names:
+            if alias.name == "numpy":
+                self.numpy_line = self.numpy_line or node.lineno
             if alias.name.partition(".")[0] in ("tensorflow", "keras"):
                 self.standalone_keras |= alias.name.partition(".")[0] == "keras"
                 bound = alias.asname or alias.name.partition(".")[0]
@@ -215,6 +218,15 @@ def url_findings(uses: Uses) -> list[Finding]:
     return out
 
 
+def script_findings(uses: Uses) -> list[Finding]:
+    """Rules a script's values bring in: NumPy integers in a TensorFlow script's shapes."""
+    out = []
+    if uses.numpy_line and any(name.startswith("tensorflow") for _, name, _ in uses.names):
+        rule = registry.behaviour("NumPy integers in shapes")
+        out.append(Finding(uses.numpy_line, rule.api, rule.kind, rule.what))
+    return out
+
+
 def name_finding(line: int, name: str) -> Finding | None:
     shown = display(name)
     try:
@@ -235,7 +247,7 @@ def findings(source: str, path: str) -> list[Finding]:
         for finding in [name_finding(line, name), *call_findings(line, name, call)]:
             if finding is not None:
                 found.setdefault(finding.api, finding)
-    for finding in [*method_findings(uses), *url_findings(uses)]:
+    for finding in [*method_findings(uses), *url_findings(uses), *script_findings(uses)]:
         found.setdefault(finding.api, finding)
     return sorted(found.values(), key=lambda finding: (finding.line, finding.api))
 
