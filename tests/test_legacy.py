@@ -462,3 +462,24 @@ def test_python_ints_replaces_numpy_integers_in_nested_shapes_only():
     assert python_ints(np.int64(7)) == 7 and type(python_ints(np.int64(7))) is int
     floats = [np.float32(0.5), 1]
     assert python_ints(floats) is floats  # only integers change
+
+
+@TRAINS
+def test_device_functions_of_the_tower_idiom_run_on_the_cpu_with_one_line(real_data):
+    result = run_legacy("gpu_towers_device_function.py", "200", "2", cwd=real_data)
+    assert "W on /device:CPU:0 tower 1 on /device:CPU:0" in result.stdout
+    assert accuracy(result) > 0.88
+    notes = [line for line in stderr_lines(result) if "ops pinned" in line]
+    assert notes == [
+        "tf1-tutorials legacy: gpu_towers_device_function.py:49: this machine has no /gpu:0; ops "
+        "pinned to absent devices run on the CPU (soft placement; --strict-devices for "
+        "TensorFlow 1's error)"
+    ]
+    check = run_check("gpu_towers_device_function.py")
+    assert "gpu_towers_device_function.py:49: tf.device(function): emulated: " in check.stdout
+
+
+def test_strict_devices_keeps_tensorflow_1s_error_for_device_functions(real_data):
+    result = run_legacy("gpu_towers_device_function.py", "1", cwd=real_data, entry=STRICT)
+    assert result.returncode == 1
+    assert "was explicitly assigned to /device:GPU:0" in result.stderr

@@ -153,6 +153,9 @@ def call_findings(line: int, name: str, call: ast.Call | None) -> list[Finding]:
         if isinstance(device, str) and any(kind in device.upper() for kind in ("GPU", "TPU")):
             rule = registry.behaviour("tf.device(accelerator)")
             out.append(Finding(line, f"{shown}({device!r})", rule.kind, rule.what))
+        elif isinstance(call.args[0], (ast.Call, ast.Lambda)):  # a device function, built or inline
+            rule = registry.behaviour("tf.device(function)")
+            out.append(Finding(line, rule.api, rule.kind, rule.what))
     head, _, leaf = name.rpartition(".")
     if head == "keras.optimizers" and "learning_rate" not in keywords:
         era = registry.changed_default(registry.LOWER_CASE.get(leaf, leaf))
