@@ -483,3 +483,38 @@ def test_strict_devices_keeps_tensorflow_1s_error_for_device_functions(real_data
     result = run_legacy("gpu_towers_device_function.py", "1", cwd=real_data, entry=STRICT)
     assert result.returncode == 1
     assert "was explicitly assigned to /device:GPU:0" in result.stderr
+
+
+@TRAINS
+def test_keras_cifar10_cnn_fit_generator_with_worker_threads_and_validation_arrays(real_data):
+    result = run_legacy("keras_cifar10_fit_generator.py", "5000", "1", cwd=real_data)
+    assert "validated on 1 epochs" in result.stdout
+    assert accuracy(result) > 0.3  # 1 epoch on 5,000 images; chance is 0.1
+    check = run_check("keras_cifar10_fit_generator.py")
+    assert ": fit_generator(workers=): emulated: " in check.stdout
+
+
+def test_generator_shared_by_threads_is_read_one_at_a_time():
+    import threading
+
+    from tf1_tutorials.legacy.keras_api import LockedIterator
+
+    inside, overlaps = [0], []
+
+    def slow_batches():
+        for index in range(200):
+            inside[0] += 1
+            overlaps.append(inside[0])
+            threading.Event().wait(0.0005)
+            inside[0] -= 1
+            yield index
+
+    shared = LockedIterator(slow_batches())
+    seen = []
+    threads = [threading.Thread(target=lambda: seen.extend(shared)) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(seen) == list(range(200))
+    assert max(overlaps) == 1

@@ -195,6 +195,9 @@ def method_findings(uses: Uses) -> list[Finding]:
         if method in ("fit", "fit_generator", "evaluate_generator", "predict_generator"):
             renames = registry.KERAS_1_FIT_ARGUMENTS
             out += keras1_argument_findings(call.lineno, method, keywords, renames)
+        if method.endswith("_generator") and "workers" in keywords:
+            rule = registry.behaviour("fit_generator(workers=)")
+            out.append(Finding(call.lineno, f"{method}(workers=)", rule.kind, rule.what))
         if method in registry.REMOVED_METHODS:
             what = registry.REMOVED_METHODS[method]
             out.append(Finding(call.lineno, method, registry.RESTORED, what))

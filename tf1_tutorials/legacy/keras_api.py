@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import threading
 import types
 import warnings
 
@@ -48,6 +49,7 @@ def keras_module():
         parent = importlib.import_module(f"{V1_KERAS}.{package}")
         setattr(parent, leaf, importlib.import_module(shim))
     _accept_keras1_fit_arguments()
+    _share_generators_under_a_lock()
     _restore_removed_names(keras)
     # Graph-mode fit() reads its own deprecated property on every call; the warning is not about
     # the script.
@@ -199,3 +201,43 @@ def _accept_keras1_fit_arguments() -> None:
         functools.update_wrapper(with_keras1_arguments, original)
         with_keras1_arguments.keras1_arguments = True
         setattr(training_v1.Model, method, with_keras1_arguments)
+
+
+class LockedIterator:
+    """An iterator several threads can read: ``next()`` on the one underneath, one at a time."""
+
+    def __init__(self, iterator):
+        self._iterator = iterator
+        self._lock = threading.Lock()
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        with self._lock:
+            return next(self._iterator)
+
+
+def _share_generators_under_a_lock() -> None:
+    """``fit_generator(..., workers=4)``: the worker threads read a Python generator under a lock.
+
+    tf-keras turns ``validation_data=(x, y)`` into a Python generator and reads it from all the
+    worker threads, so the classic ``cifar10_cnn.py`` stopped with "Your generator is NOT
+    thread-safe"; Keras 2.1-2.2 evaluated those arrays directly. Sequences
+    (``ImageDataGenerator.flow``) are unchanged: each thread reads its own batch index.
+    """
+    from tf_keras.src.utils import data_utils
+
+    enqueuer = data_utils.GeneratorEnqueuer
+    init = enqueuer.__init__
+    if getattr(init, "locked_generators", False):
+        return
+
+    @functools.wraps(init)
+    def init_with_lock(self, generator, use_multiprocessing=False, *args, **kwargs):
+        if not use_multiprocessing:
+            generator = LockedIterator(generator)
+        init(self, generator, use_multiprocessing, *args, **kwargs)
+
+    init_with_lock.locked_generators = True
+    enqueuer.__init__ = init_with_lock
