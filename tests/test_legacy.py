@@ -518,3 +518,16 @@ def test_generator_shared_by_threads_is_read_one_at_a_time():
         thread.join()
     assert sorted(seen) == list(range(200))
     assert max(overlaps) == 1
+
+
+@TRAINS
+def test_keras_lambda_returning_a_one_item_list_feeds_a_merge_layer(real_data):
+    result = run_legacy("keras_swwae_where.py", "6000", "1", cwd=real_data)
+    assert result.returncode == 0, result.stderr
+    assert "where shapes [(None, 28, 28, 8), (None, 14, 14, 16)]" in result.stdout
+    match = re.search(r"^test mse ([0-9.]+) mean-image baseline ([0-9.]+)$", result.stdout, re.M)
+    assert match, result.stdout
+    mse, baseline = map(float, match.groups())
+    assert mse < 0.5 * baseline
+    check = run_check("keras_swwae_where.py")
+    assert ": keras.layers.Lambda: restored: Keras 2.2-2.3's unpack_singleton" in check.stdout

@@ -16,7 +16,8 @@ optimizers work in graph mode. Both get, once a script touches Keras:
 Standalone ``keras`` (``import keras``, ``from keras.layers import ...``) is the Keras of its era on
 top of that: its ``optimizers`` (keras_optimizers.py) have Keras 1.2-2.2's defaults and ``lr=``,
 ``decay=`` and lower-case names, also for strings given to ``compile``; its ``layers``
-(keras_layers.py) take Keras 1's arguments; Keras 1's layer modules (``keras.layers.core``,
+(keras_layers.py) take Keras 1's arguments; a layer returning a one-item list gives its tensor,
+as Keras 2.2-2.3's did; Keras 1's layer modules (``keras.layers.core``,
 ``keras.layers.convolutional``, ...) are ``keras.layers``. ``tf.keras`` stays tf-keras's own.
 """
 
@@ -82,6 +83,7 @@ def standalone_module() -> StandaloneKeras:
     """``import keras``: from here on, ``compile('adadelta')`` means Keras 2.2's Adadelta."""
     module = StandaloneKeras(keras_module())
     _strings_are_era_optimizers()
+    _unpack_single_outputs()
     return module
 
 
@@ -241,3 +243,25 @@ def _share_generators_under_a_lock() -> None:
 
     init_with_lock.locked_generators = True
     enqueuer.__init__ = init_with_lock
+
+
+def _unpack_single_outputs() -> None:
+    """Keras 2.2-2.3's ``unpack_singleton``: a layer whose ``call`` returns a one-item list gives
+    the tensor itself (``Lambda(lambda x: K.gradients(...))`` in the Keras examples'
+    mnist_swwae.py); tf-keras passes the list on, and the next layer fails on ``'list' object has
+    no attribute 'shape'``."""
+    from tf_keras.src.engine import base_layer_v1
+
+    call = base_layer_v1.Layer.__call__
+    if getattr(call, "unpacks_singletons", False):
+        return
+
+    @functools.wraps(call)
+    def call_unpacking_singletons(self, *args, **kwargs):
+        outputs = call(self, *args, **kwargs)
+        if isinstance(outputs, list) and len(outputs) == 1:
+            return outputs[0]
+        return outputs
+
+    call_unpacking_singletons.unpacks_singletons = True
+    base_layer_v1.Layer.__call__ = call_unpacking_singletons

@@ -129,7 +129,11 @@ KERAS_1_LAYER_MODULES = (
 )
 KERAS_1_LAYER_MODULE_RULE = (RESTORED, "Keras 1-2.2's layer module: keras.layers")
 
+UNPACK_SINGLETON = (
+    "Keras 2.2-2.3's unpack_singleton: a layer whose call returns a one-item list gives the tensor"
+)
 KERAS_NAMES = (
+    Rule("keras.layers.Lambda", RESTORED, UNPACK_SINGLETON),
     Rule("keras.backend.image_dim_ordering", RESTORED, "Keras 1's name ('tf' or 'th')"),
     Rule("keras.backend.set_image_dim_ordering", RESTORED, "Keras 1's name ('tf' or 'th')"),
 )
@@ -171,12 +175,6 @@ KERAS_BEHAVIOURS = (
         EMULATED,
         "a Python generator the worker threads share is read under a lock (tf-keras turns "
         "validation arrays into one)",
-    ),
-    Rule(
-        "Layer returning [tensor]",
-        RESTORED,
-        "Keras 2.2-2.3's unpack_singleton: a layer whose call returns a one-item list gives "
-        "the tensor",
     ),
 )
 
