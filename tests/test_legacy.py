@@ -531,3 +531,9 @@ def test_keras_lambda_returning_a_one_item_list_feeds_a_merge_layer(real_data):
     assert mse < 0.5 * baseline
     check = run_check("keras_swwae_where.py")
     assert ": keras.layers.Lambda: restored: Keras 2.2-2.3's unpack_singleton" in check.stdout
+
+
+def test_char_rnn_trains_with_contrib_seq2seq_sequence_loss():
+    result = run_legacy("char_rnn_sequence_loss.py", "300")
+    assert "to build a ship, don't drum up people to collect wood" in result.stdout
+    assert accuracy(result) > 0.9  # TF 1.15.5 on the same script: 0.9465 (and here)

@@ -72,6 +72,18 @@ def _learn() -> Namespace:
     return learn
 
 
+def _emulated(name: str) -> Namespace:
+    """``tf.contrib.<name>`` rebuilt here: the names its module's ``__all__`` lists."""
+    module_name, missing = registry.CONTRIB_EMULATED[name]
+    module = importlib.import_module(module_name)
+    provided = types.SimpleNamespace(**{key: getattr(module, key) for key in module.__all__})
+    emulated = Namespace(
+        f"{MODULE_NAME}.{name}", f"tf.contrib.{name}", [provided], lambda api: missing
+    )
+    emulated.__dict__["__path__"] = []
+    return emulated
+
+
 @functools.cache
 def part(name: str):
     """``tf.contrib.<name>``: tf-slim, tf.compat.v1 or a namespace over their modules;
@@ -83,6 +95,8 @@ def part(name: str):
     if name == "slim":
         slim_support.make_tf_slim_work()
         return importlib.import_module("tf_slim")
+    if name in registry.CONTRIB_EMULATED:
+        return _emulated(name)
     rule = registry.CONTRIB.get(name)
     if rule is None or rule.kind == registry.UNSUPPORTED:
         raise UnsupportedAPI(f"tf.contrib.{name}", rule.what if rule else registry.CONTRIB_UNMAPPED)

@@ -34,6 +34,11 @@ CONTRIB = {
     "framework": Rule("tf.contrib.framework", MAPPED, "tf-slim 1.1's arg_scope and variables"),
     "rnn": Rule("tf.contrib.rnn", MAPPED, "tf.compat.v1.nn.rnn_cell and tf.compat.v1.nn"),
     "learn": Rule("tf.contrib.learn.datasets", MAPPED, READER),
+    "seq2seq": Rule(
+        "tf.contrib.seq2seq",
+        EMULATED,
+        "sequence_loss rebuilt on tf.compat.v1 (its decoders and attention are not)",
+    ),
     "tensor_forest": Rule(
         "tf.contrib.tensor_forest",
         UNSUPPORTED,
@@ -46,6 +51,16 @@ CONTRIB_UNMAPPED = (
     + ", ".join(f"tf.contrib.{name}" for name, rule in CONTRIB.items() if rule.kind != UNSUPPORTED)
     + " are served"
 )
+# The contrib parts rebuilt here: part -> (the module, whose ``__all__`` is what it provides; why
+# any other name of the part is not).
+CONTRIB_EMULATED = {
+    "seq2seq": (
+        "tf1_tutorials.legacy.contrib_seq2seq",
+        "of tf.contrib.seq2seq only sequence_loss is provided; its decoders (BasicDecoder, "
+        "dynamic_decode), helpers and attention wrappers left with tf.contrib",
+    ),
+}
+
 # --- Other TF1 names, by prefix of the name as scripts write it; the first match wins.
 NAMES = (
     Rule("tf.estimator", EMULATED, "TF1's Estimator rebuilt on tf.compat.v1 Sessions"),
