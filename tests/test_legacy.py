@@ -537,3 +537,34 @@ def test_char_rnn_trains_with_contrib_seq2seq_sequence_loss():
     result = run_legacy("char_rnn_sequence_loss.py", "300")
     assert "to build a ship, don't drum up people to collect wood" in result.stdout
     assert accuracy(result) > 0.9  # TF 1.15.5 on the same script: 0.9465 (and here)
+
+
+@TRAINS
+def test_contrib_factorization_kmeans_clusters_mnist_as_tf_1_15_did(real_data):
+    result = run_legacy("kmeans_mnist.py", "30", "25", "10000", cwd=real_data)
+    assert "training_graph returns 6 items" in result.stdout  # TF 1.15's tuple
+    distances = re.findall(r"^Step \d+, Avg Distance: ([0-9.]+)$", result.stdout, re.MULTILINE)
+    assert float(distances[-1]) < float(distances[0])
+    assert accuracy(result) > 0.7  # TF 1.15.5 on the same script: 0.7586 (and here)
+
+
+def test_check_reports_the_contrib_parts_from_the_registry(tmp_path):
+    script = tmp_path / "contrib_parts.py"
+    script.write_text(
+        "import tensorflow as tf\n"
+        "from tensorflow.contrib.factorization import KMeans\n"
+        "loss = tf.contrib.seq2seq.sequence_loss\n"
+        "decoder = tf.contrib.seq2seq.BasicDecoder\n"
+        "forest = tf.contrib.tensor_forest.python.tensor_forest\n"
+    )
+    result = run_check(str(script))
+    assert result.returncode == 2
+    lines = [line.removeprefix(f"{script}:") for line in result.stdout.splitlines()]
+    assert lines[0].startswith("2: tf.contrib.factorization: emulated: KMeans")
+    assert lines[1].startswith("3: tf.contrib.seq2seq: emulated: sequence_loss")
+    assert lines[2].startswith(
+        "4: tf.contrib.seq2seq.BasicDecoder: unsupported: of tf.contrib.seq2seq only "
+        "sequence_loss is provided"
+    )
+    assert lines[3].startswith("5: tf.contrib.tensor_forest: unsupported: TensorFlow 2 has no")
+    assert len(lines) == 4

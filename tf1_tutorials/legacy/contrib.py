@@ -72,16 +72,17 @@ def _learn() -> Namespace:
     return learn
 
 
-def _emulated(name: str) -> Namespace:
-    """``tf.contrib.<name>`` rebuilt here: the names its module's ``__all__`` lists."""
-    module_name, missing = registry.CONTRIB_EMULATED[name]
+def _served(name: str) -> Namespace:
+    """``tf.contrib.<name>`` served from one module: the names registry.py lists for it."""
+    module_name, names, missing = registry.CONTRIB_SERVED[name]
+    from tf1_tutorials.tf import load_v1
+
+    load_v1()  # the modules build on TensorFlow: imported in v1 mode first
     module = importlib.import_module(module_name)
-    provided = types.SimpleNamespace(**{key: getattr(module, key) for key in module.__all__})
-    emulated = Namespace(
-        f"{MODULE_NAME}.{name}", f"tf.contrib.{name}", [provided], lambda api: missing
-    )
-    emulated.__dict__["__path__"] = []
-    return emulated
+    provided = types.SimpleNamespace(**{key: getattr(module, key) for key in names})
+    served = Namespace(f"{MODULE_NAME}.{name}", f"tf.contrib.{name}", [provided], lambda _: missing)
+    served.__dict__["__path__"] = []
+    return served
 
 
 @functools.cache
@@ -95,8 +96,8 @@ def part(name: str):
     if name == "slim":
         slim_support.make_tf_slim_work()
         return importlib.import_module("tf_slim")
-    if name in registry.CONTRIB_EMULATED:
-        return _emulated(name)
+    if name in registry.CONTRIB_SERVED:
+        return _served(name)
     rule = registry.CONTRIB.get(name)
     if rule is None or rule.kind == registry.UNSUPPORTED:
         raise UnsupportedAPI(f"tf.contrib.{name}", rule.what if rule else registry.CONTRIB_UNMAPPED)

@@ -6,8 +6,6 @@ decoders and attention wrappers left with tf.contrib and are not provided (regis
 
 from __future__ import annotations
 
-__all__ = ["sequence_loss"]
-
 
 def sequence_loss(
     logits,

@@ -39,6 +39,12 @@ CONTRIB = {
         EMULATED,
         "sequence_loss rebuilt on tf.compat.v1 (its decoders and attention are not)",
     ),
+    "factorization": Rule(
+        "tf.contrib.factorization",
+        EMULATED,
+        "KMeans (its graph-building API): TensorFlow's own clustering_ops.KMeans, seeded as TF "
+        "1.15's contrib class was",
+    ),
     "tensor_forest": Rule(
         "tf.contrib.tensor_forest",
         UNSUPPORTED,
@@ -51,14 +57,28 @@ CONTRIB_UNMAPPED = (
     + ", ".join(f"tf.contrib.{name}" for name, rule in CONTRIB.items() if rule.kind != UNSUPPORTED)
     + " are served"
 )
-# The contrib parts rebuilt here: part -> (the module, whose ``__all__`` is what it provides; why
-# any other name of the part is not).
-CONTRIB_EMULATED = {
+# The contrib parts served from one module: part -> (the module, the names it serves, why any
+# other name of the part is not served).
+CONTRIB_SERVED = {
     "seq2seq": (
         "tf1_tutorials.legacy.contrib_seq2seq",
+        ("sequence_loss",),
         "of tf.contrib.seq2seq only sequence_loss is provided; its decoders (BasicDecoder, "
         "dynamic_decode), helpers and attention wrappers left with tf.contrib",
     ),
+    "factorization": (
+        "tf1_tutorials.legacy.contrib_factorization",
+        (
+            "KMeans",
+            "RANDOM_INIT",
+            "KMEANS_PLUS_PLUS_INIT",
+            "KMC2_INIT",
+            "SQUARED_EUCLIDEAN_DISTANCE",
+            "COSINE_DISTANCE",
+        ),
+        "of tf.contrib.factorization only KMeans (its graph-building API) is provided; "
+        "KMeansClustering, GMM and WALS left with tf.contrib",
+    ),  # fmt: skip
 }
 
 # --- Other TF1 names, by prefix of the name as scripts write it; the first match wins.
