@@ -568,3 +568,10 @@ def test_check_reports_the_contrib_parts_from_the_registry(tmp_path):
     )
     assert lines[3].startswith("5: tf.contrib.tensor_forest: unsupported: TensorFlow 2 has no")
     assert len(lines) == 4
+
+
+def test_scikit_learn_companion_prepares_the_data_of_a_tf1_script():
+    result = run_legacy("sklearn_digits_mlp.py", "300")
+    assert "train (1347, 64) test (450, 64)" in result.stdout
+    assert "t-SNE (200, 2)" in result.stdout
+    assert accuracy(result) > 0.9
