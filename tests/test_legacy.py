@@ -575,3 +575,35 @@ def test_scikit_learn_companion_prepares_the_data_of_a_tf1_script():
     assert "train (1347, 64) test (450, 64)" in result.stdout
     assert "t-SNE (200, 2)" in result.stdout
     assert accuracy(result) > 0.9
+
+
+def test_expected_bytes_check_meets_a_served_line_saying_the_gz_was_re_made(real_data):
+    result = run_legacy("mnist_expected_bytes.py", str(real_data / "work"), cwd=real_data)
+    stored = (real_data_root() / "mnist" / "train-images-idx3-ubyte.gz").stat().st_size
+    served = [line for line in result.stderr.splitlines() if "served locally" in line]
+    if stored == 9912422:  # a store holding the published files: the script's check passes
+        assert result.returncode == 0, result.stderr
+        assert "all four files verified" in result.stdout
+        assert "byte for byte the published file" in served[0]
+        return
+    assert result.returncode == 1
+    assert "Exception: Failed to verify" in result.stderr
+    assert served == [
+        "tf1-tutorials legacy: https://storage.googleapis.com/cvdf-datasets/mnist/"
+        "train-images-idx3-ubyte.gz: served locally (the verified train-images-idx3-ubyte.gz; "
+        f"the store's gzip wrapper was re-made, so it has {stored:,} bytes, not the published "
+        "9,912,422: its decompressed payload is the published one)"
+    ]
+
+
+def test_a_stored_gz_with_the_published_bytes_is_served_as_the_published_file(monkeypatch):
+    from tf1_tutorials.legacy import urls
+
+    data = b"\x1f\x8b published stand-in"
+    published = (len(data), hashlib.md5(data).hexdigest())
+    monkeypatch.setitem(urls.PUBLISHED_GZ, "t10k-labels-idx1-ubyte.gz", published)
+    assert urls.gz_provenance("t10k-labels-idx1-ubyte.gz", data) == (
+        "the verified t10k-labels-idx1-ubyte.gz, byte for byte the published file"
+    )
+    remade = urls.gz_provenance("t10k-images-idx3-ubyte.gz", b"x")
+    assert "re-made, so it has 1 bytes, not the published 1,648,877" in remade
