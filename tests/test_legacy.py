@@ -607,3 +607,21 @@ def test_a_stored_gz_with_the_published_bytes_is_served_as_the_published_file(mo
     )
     remade = urls.gz_provenance("t10k-images-idx3-ubyte.gz", b"x")
     assert "re-made, so it has 1 bytes, not the published 1,648,877" in remade
+
+
+@pytest.mark.parametrize(("op_seed", "warned"), [("", True), (", seed=3", False)])
+def test_check_says_a_seeded_graph_without_op_seeds_draws_unlike_tf_1_15(tmp_path, op_seed, warned):
+    script = tmp_path / "seeded.py"
+    script.write_text(
+        "import tensorflow as tf\n"
+        "tf.set_random_seed(1234)\n"
+        f"w = tf.Variable(tf.truncated_normal([784, 10], stddev=0.1{op_seed}))\n"
+    )
+    result = run_check(str(script))
+    assert result.returncode == 0, result.stderr
+    expected = (
+        f"{script}:2: tf.set_random_seed: emulated: the graph seed is set, but ops without their "
+        "own seed= draw different numbers than on TensorFlow 1.15 (their seeds derive from the "
+        "graph's op count, which differs here)"
+    )
+    assert result.stdout.splitlines() == ([expected] if warned else [])

@@ -225,12 +225,25 @@ def url_findings(uses: Uses) -> list[Finding]:
 
 
 def script_findings(uses: Uses) -> list[Finding]:
-    """Rules a script's values bring in: NumPy integers in a TensorFlow script's shapes."""
+    """Rules a script's values bring in: NumPy integers in a TensorFlow script's shapes; a graph
+    seed with random ops that have none of their own (their draws differ from TF 1.15's)."""
     out = []
     if uses.numpy_line and any(name.startswith("tensorflow") for _, name, _ in uses.names):
         rule = registry.behaviour("NumPy integers in shapes")
         out.append(Finding(uses.numpy_line, rule.api, rule.kind, rule.what))
+    seeded = [line for line, name, call in uses.names if call and name in registry.SEED_SETTERS]
+    if seeded and any(unseeded_random_op(name, call) for _, name, call in uses.names):
+        rule = registry.behaviour("tf.set_random_seed")
+        out.append(Finding(seeded[0], rule.api, rule.kind, rule.what))
     return out
+
+
+def unseeded_random_op(name: str, call: ast.Call | None) -> bool:
+    """Whether ``call`` creates a random TensorFlow op without its own ``seed=``."""
+    if call is None or not name.startswith("tensorflow"):
+        return False
+    keywords = {keyword.arg for keyword in call.keywords}
+    return name.rpartition(".")[2] in registry.RANDOM_OPS and "seed" not in keywords
 
 
 def name_finding(line: int, name: str) -> Finding | None:

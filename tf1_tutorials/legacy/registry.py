@@ -307,7 +307,8 @@ RANDOM_OPS = (
     "multinomial", "random_gamma", "random_poisson", "dropout", "glorot_uniform_initializer",
     "glorot_normal_initializer", "random_normal_initializer", "truncated_normal_initializer",
     "random_uniform_initializer", "variance_scaling_initializer", "orthogonal_initializer",
-    "xavier_initializer", "get_variable", "dense", "conv2d", "fully_connected",
+    "xavier_initializer", "get_variable", "dense", "conv2d", "conv2d_transpose", "fully_connected",
+    "BasicLSTMCell", "LSTMCell", "GRUCell", "BasicRNNCell",
 )  # fmt: skip
 
 
