@@ -433,3 +433,195 @@ def test_estimator_trains_resumes_evaluates_and_predicts(real_data):
     assert (model_dir / "model.ckpt-200.index").is_file()
     assert list(model_dir.glob("events.out.tfevents.*"))
     assert list((model_dir / "eval").glob("events.out.tfevents.*"))
+
+
+@TRAINS
+def test_keras1_module_names_objectives_topology_and_visualize_util(real_data):
+    result = run_legacy("keras1_module_names.py", "6000", "1", cwd=real_data)
+    assert "backend tensorflow loss is categorical_crossentropy" in result.stdout
+    assert accuracy(result) > 0.8
+    check = run_check("keras1_module_names.py")
+    assert check.returncode == 0, check.stdout + check.stderr
+    kinds = dict(line.split(": ")[1:3] for line in check.stdout.splitlines())
+    for module in ("objectives", "engine.topology", "layers.convolutional", "utils.visualize_util"):
+        assert kinds[f"keras.{module}"] == "restored", check.stdout
+
+
+def test_numpy_integer_scalars_in_shapes_sizes_and_depths(real_data):
+    result = run_legacy("numpy_shapes_mlp.py", "200", cwd=real_data)
+    assert re.search(r"^sizes \w+ int16 int64$", result.stdout, re.MULTILINE), result.stdout
+    assert accuracy(result) > 0.85  # TF 1.15.5 on the same script, 300 steps: 0.9287
+
+
+def test_python_ints_replaces_numpy_integers_in_nested_shapes_only():
+    from tf1_tutorials.legacy.numpy_shapes import python_ints
+
+    shape = python_ints([np.uint8(3), (np.int16(2), 4), None, -1])
+    assert shape == [3, (2, 4), None, -1]
+    assert [type(dim) for dim in shape[1]] == [int, int]
+    assert python_ints(np.int64(7)) == 7 and type(python_ints(np.int64(7))) is int
+    floats = [np.float32(0.5), 1]
+    assert python_ints(floats) is floats  # only integers change
+
+
+@TRAINS
+def test_device_functions_of_the_tower_idiom_run_on_the_cpu_with_one_line(real_data):
+    result = run_legacy("gpu_towers_device_function.py", "200", "2", cwd=real_data)
+    assert "W on /device:CPU:0 tower 1 on /device:CPU:0" in result.stdout
+    assert accuracy(result) > 0.88
+    notes = [line for line in stderr_lines(result) if "ops pinned" in line]
+    assert notes == [
+        "tf1-tutorials legacy: gpu_towers_device_function.py:49: this machine has no /gpu:0; ops "
+        "pinned to absent devices run on the CPU (soft placement; --strict-devices for "
+        "TensorFlow 1's error)"
+    ]
+    check = run_check("gpu_towers_device_function.py")
+    assert "gpu_towers_device_function.py:49: tf.device(function): emulated: " in check.stdout
+
+
+def test_strict_devices_keeps_tensorflow_1s_error_for_device_functions(real_data):
+    result = run_legacy("gpu_towers_device_function.py", "1", cwd=real_data, entry=STRICT)
+    assert result.returncode == 1
+    assert "was explicitly assigned to /device:GPU:0" in result.stderr
+
+
+@TRAINS
+def test_keras_cifar10_cnn_fit_generator_with_worker_threads_and_validation_arrays(real_data):
+    result = run_legacy("keras_cifar10_fit_generator.py", "5000", "1", cwd=real_data)
+    assert "validated on 1 epochs" in result.stdout
+    assert accuracy(result) > 0.3  # 1 epoch on 5,000 images; chance is 0.1
+    check = run_check("keras_cifar10_fit_generator.py")
+    assert ": fit_generator(workers=): emulated: " in check.stdout
+
+
+def test_generator_shared_by_threads_is_read_one_at_a_time():
+    import threading
+
+    from tf1_tutorials.legacy.keras_api import LockedIterator
+
+    inside, overlaps = [0], []
+
+    def slow_batches():
+        for index in range(200):
+            inside[0] += 1
+            overlaps.append(inside[0])
+            threading.Event().wait(0.0005)
+            inside[0] -= 1
+            yield index
+
+    shared = LockedIterator(slow_batches())
+    seen = []
+    threads = [threading.Thread(target=lambda: seen.extend(shared)) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(seen) == list(range(200))
+    assert max(overlaps) == 1
+
+
+@TRAINS
+def test_keras_lambda_returning_a_one_item_list_feeds_a_merge_layer(real_data):
+    result = run_legacy("keras_swwae_where.py", "6000", "1", cwd=real_data)
+    assert result.returncode == 0, result.stderr
+    assert "where shapes [(None, 28, 28, 8), (None, 14, 14, 16)]" in result.stdout
+    match = re.search(r"^test mse ([0-9.]+) mean-image baseline ([0-9.]+)$", result.stdout, re.M)
+    assert match, result.stdout
+    mse, baseline = map(float, match.groups())
+    assert mse < 0.5 * baseline
+    check = run_check("keras_swwae_where.py")
+    assert ": keras.layers.Lambda: restored: Keras 2.2-2.3's unpack_singleton" in check.stdout
+
+
+def test_char_rnn_trains_with_contrib_seq2seq_sequence_loss():
+    result = run_legacy("char_rnn_sequence_loss.py", "300")
+    assert "to build a ship, don't drum up people to collect wood" in result.stdout
+    assert accuracy(result) > 0.9  # TF 1.15.5 on the same script: 0.9465 (and here)
+
+
+@TRAINS
+def test_contrib_factorization_kmeans_clusters_mnist_as_tf_1_15_did(real_data):
+    result = run_legacy("kmeans_mnist.py", "30", "25", "10000", cwd=real_data)
+    assert "training_graph returns 6 items" in result.stdout  # TF 1.15's tuple
+    distances = re.findall(r"^Step \d+, Avg Distance: ([0-9.]+)$", result.stdout, re.MULTILINE)
+    assert float(distances[-1]) < float(distances[0])
+    assert accuracy(result) > 0.7  # TF 1.15.5 on the same script: 0.7586 (and here)
+
+
+def test_check_reports_the_contrib_parts_from_the_registry(tmp_path):
+    script = tmp_path / "contrib_parts.py"
+    script.write_text(
+        "import tensorflow as tf\n"
+        "from tensorflow.contrib.factorization import KMeans\n"
+        "loss = tf.contrib.seq2seq.sequence_loss\n"
+        "decoder = tf.contrib.seq2seq.BasicDecoder\n"
+        "forest = tf.contrib.tensor_forest.python.tensor_forest\n"
+    )
+    result = run_check(str(script))
+    assert result.returncode == 2
+    lines = [line.removeprefix(f"{script}:") for line in result.stdout.splitlines()]
+    assert lines[0].startswith("2: tf.contrib.factorization: emulated: KMeans")
+    assert lines[1].startswith("3: tf.contrib.seq2seq: emulated: sequence_loss")
+    assert lines[2].startswith(
+        "4: tf.contrib.seq2seq.BasicDecoder: unsupported: of tf.contrib.seq2seq only "
+        "sequence_loss is provided"
+    )
+    assert lines[3].startswith("5: tf.contrib.tensor_forest: unsupported: TensorFlow 2 has no")
+    assert len(lines) == 4
+
+
+def test_scikit_learn_companion_prepares_the_data_of_a_tf1_script():
+    result = run_legacy("sklearn_digits_mlp.py", "300")
+    assert "train (1347, 64) test (450, 64)" in result.stdout
+    assert "t-SNE (200, 2)" in result.stdout
+    assert accuracy(result) > 0.9
+
+
+def test_expected_bytes_check_meets_a_served_line_saying_the_gz_was_re_made(real_data):
+    result = run_legacy("mnist_expected_bytes.py", str(real_data / "work"), cwd=real_data)
+    stored = (real_data_root() / "mnist" / "train-images-idx3-ubyte.gz").stat().st_size
+    served = [line for line in result.stderr.splitlines() if "served locally" in line]
+    if stored == 9912422:  # a store holding the published files: the script's check passes
+        assert result.returncode == 0, result.stderr
+        assert "all four files verified" in result.stdout
+        assert "byte for byte the published file" in served[0]
+        return
+    assert result.returncode == 1
+    assert "Exception: Failed to verify" in result.stderr
+    assert served == [
+        "tf1-tutorials legacy: https://storage.googleapis.com/cvdf-datasets/mnist/"
+        "train-images-idx3-ubyte.gz: served locally (the verified train-images-idx3-ubyte.gz; "
+        f"the store's gzip wrapper was re-made, so it has {stored:,} bytes, not the published "
+        "9,912,422: its decompressed payload is the published one)"
+    ]
+
+
+def test_a_stored_gz_with_the_published_bytes_is_served_as_the_published_file(monkeypatch):
+    from tf1_tutorials.legacy import urls
+
+    data = b"\x1f\x8b published stand-in"
+    published = (len(data), hashlib.md5(data).hexdigest())
+    monkeypatch.setitem(urls.PUBLISHED_GZ, "t10k-labels-idx1-ubyte.gz", published)
+    assert urls.gz_provenance("t10k-labels-idx1-ubyte.gz", data) == (
+        "the verified t10k-labels-idx1-ubyte.gz, byte for byte the published file"
+    )
+    remade = urls.gz_provenance("t10k-images-idx3-ubyte.gz", b"x")
+    assert "re-made, so it has 1 bytes, not the published 1,648,877" in remade
+
+
+@pytest.mark.parametrize(("op_seed", "warned"), [("", True), (", seed=3", False)])
+def test_check_says_a_seeded_graph_without_op_seeds_draws_unlike_tf_1_15(tmp_path, op_seed, warned):
+    script = tmp_path / "seeded.py"
+    script.write_text(
+        "import tensorflow as tf\n"
+        "tf.set_random_seed(1234)\n"
+        f"w = tf.Variable(tf.truncated_normal([784, 10], stddev=0.1{op_seed}))\n"
+    )
+    result = run_check(str(script))
+    assert result.returncode == 0, result.stderr
+    expected = (
+        f"{script}:2: tf.set_random_seed: emulated: the graph seed is set, but ops without their "
+        "own seed= draw different numbers than on TensorFlow 1.15 (their seeds derive from the "
+        "graph's op count, which differs here)"
+    )
+    assert result.stdout.splitlines() == ([expected] if warned else [])

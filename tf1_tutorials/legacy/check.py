@@ -23,55 +23,8 @@ import sys
 import traceback
 import types
 
+from tf1_tutorials.legacy import registry
 from tf1_tutorials.legacy.unsupported import EXIT_UNSUPPORTED, PROGRAM, LegacyAPIError
-
-READER = "tf1-tutorials' MNIST reader"
-# (prefix of the canonical name, kind, what happens); the first matching prefix wins.
-PREFIXES = (
-    ("tf.estimator", "emulated", "TF1's Estimator rebuilt on tf.compat.v1 Sessions"),
-    ("tf.compat.v1.estimator", "emulated", "TF1's Estimator rebuilt on tf.compat.v1 Sessions"),
-    ("tf.contrib.slim", "mapped", "tf-slim 1.1 (made to work on current TensorFlow)"),
-    ("tf.contrib.layers", "mapped", "tf-slim 1.1's layers (made to work on current TensorFlow)"),
-    ("tf.contrib.framework", "mapped", "tf-slim 1.1's arg_scope and variables"),
-    ("tf.contrib.rnn", "mapped", "tf.compat.v1.nn.rnn_cell and tf.compat.v1.nn"),
-    ("tf.contrib.learn.datasets", "mapped", READER),
-    ("tf.contrib.learn.python.learn.datasets", "mapped", READER),
-    ("tensorflow.examples.tutorials.mnist.input_data", "mapped", READER),
-    ("keras.datasets.mnist", "mapped", READER + " (no download)"),
-    ("keras.datasets.cifar10", "mapped", "tf1-tutorials' CIFAR-10 reader (no download)"),
-    ("keras.utils.np_utils", "restored", "Keras 1/2's np_utils (nb_classes= accepted)"),
-    ("keras.backend.image_dim_ordering", "restored", "Keras 1's name ('tf' or 'th')"),
-    ("keras.backend.set_image_dim_ordering", "restored", "Keras 1's name ('tf' or 'th')"),
-    ("keras.optimizers.sgd", "restored", "Keras 2.2's lower-case alias of SGD"),
-    ("keras.optimizers.rmsprop", "restored", "Keras 2.2's lower-case alias of RMSprop"),
-    ("keras.optimizers.adagrad", "restored", "Keras 2.2's lower-case alias of Adagrad"),
-    ("keras.optimizers.adadelta", "restored", "Keras 2.2's lower-case alias of Adadelta"),
-    ("keras.optimizers.adam", "restored", "Keras 2.2's lower-case alias of Adam"),
-    ("keras.optimizers.adamax", "restored", "Keras 2.2's lower-case alias of Adamax"),
-    ("keras.optimizers.nadam", "restored", "Keras 2.2's lower-case alias of Nadam"),
-)
-# Optimizer defaults tf-keras changed: class -> (Keras 1.2-2.2, tf-keras 2.21).
-CHANGED_DEFAULTS = {
-    "Adadelta": "lr=1.0 (tf-keras: 0.001)",
-    "Adagrad": "lr=0.01, accumulators from 0 (tf-keras: 0.001, from 0.1)",
-    "Adamax": "lr=0.002 (tf-keras: 0.001)",
-    "Nadam": "lr=0.002 (tf-keras: 0.001)",
-}
-KERAS_1_ARGUMENTS = {
-    "nb_epoch": "epochs",
-    "border_mode": "padding",
-    "subsample": "strides",
-    "init": "kernel_initializer",
-    "W_regularizer": "kernel_regularizer",
-    "b_regularizer": "bias_regularizer",
-    "output_dim": "units",
-    "nb_filter": "filters",
-    "dim_ordering": "data_format",
-}
-REMOVED_METHODS = {
-    "predict_classes": "Sequential.predict_classes, removed in tf-keras",
-    "predict_proba": "Sequential.predict_proba, removed in tf-keras",
-}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -98,6 +51,7 @@ class Uses(ast.NodeVisitor):
         self.calls: list[ast.Call] = []
         self.urls: list[tuple[int, str]] = []
         self.standalone_keras = False
+        self.numpy_line = 0
 
     def visit_Constant(self, node):
         if isinstance(node.value, str) and node.value.startswith(("http://", "https://")):
@@ -105,6 +59,8 @@ class Uses(ast.NodeVisitor):
 
     def visit_Import(self, node):
         for alias in node.names:
+            if alias.name == "numpy":
+                self.numpy_line = self.numpy_line or node.lineno
             if alias.name.partition(".")[0] in ("tensorflow", "keras"):
                 self.standalone_keras |= alias.name.partition(".")[0] == "keras"
                 bound = alias.asname or alias.name.partition(".")[0]
@@ -195,29 +151,36 @@ def call_findings(line: int, name: str, call: ast.Call | None) -> list[Finding]:
     if name == "tensorflow.device" and call.args:
         device = _literal(call.args[0])
         if isinstance(device, str) and any(kind in device.upper() for kind in ("GPU", "TPU")):
-            out.append(Finding(line, f"{shown}({device!r})", "emulated", "CPU if absent"))
+            rule = registry.behaviour("tf.device(accelerator)")
+            out.append(Finding(line, f"{shown}({device!r})", rule.kind, rule.what))
+        elif isinstance(call.args[0], (ast.Call, ast.Lambda)):  # a device function, built or inline
+            rule = registry.behaviour("tf.device(function)")
+            out.append(Finding(line, rule.api, rule.kind, rule.what))
     head, _, leaf = name.rpartition(".")
     if head == "keras.optimizers" and "learning_rate" not in keywords:
-        era = CHANGED_DEFAULTS.get(leaf.capitalize() if leaf.islower() else leaf)
+        era = registry.changed_default(registry.LOWER_CASE.get(leaf, leaf))
         lr_given = bool(call.args) or "lr" in keywords
         if era is not None and (not lr_given or leaf.lower() == "adagrad"):
-            out.append(Finding(line, shown, "restored", f"Keras 1.2-2.2's default {era}"))
+            out.append(Finding(line, shown, registry.RESTORED, f"{registry.ERA}'s default {era}"))
         if keywords & {"lr", "decay"}:
             given = ", ".join(f"{key}=" for key in sorted(keywords & {"lr", "decay"}))
-            out.append(Finding(line, f"{shown}({given})", "restored", "Keras 2.2's arguments"))
+            out.append(
+                Finding(line, f"{shown}({given})", registry.RESTORED, "Keras 2.2's arguments")
+            )
     if name.startswith("keras.layers"):
-        out += keras1_argument_findings(line, shown, keywords)
+        out += keras1_argument_findings(line, shown, keywords, registry.KERAS_1_ARGUMENTS)
         if leaf in ("Conv2D", "Convolution2D") and len(call.args) >= 3:
-            out.append(Finding(line, f"{shown}(n, rows, cols)", "restored", "a rows x cols kernel"))
+            kernel = Finding(
+                line, f"{shown}(n, rows, cols)", registry.RESTORED, "a rows x cols kernel"
+            )
+            out.append(kernel)
     return out
 
 
-def keras1_argument_findings(line: int, shown: str, keywords) -> list[Finding]:
+def keras1_argument_findings(line: int, shown: str, keywords, renames) -> list[Finding]:
     return [
-        Finding(
-            line, f"{shown}({key}=)", "restored", f"Keras 1's name for {KERAS_1_ARGUMENTS[key]}="
-        )
-        for key in sorted(keywords & KERAS_1_ARGUMENTS.keys())
+        Finding(line, f"{shown}({key}=)", registry.RESTORED, f"Keras 1's name for {renames[key]}=")
+        for key in sorted(keywords & renames.keys())
     ]
 
 
@@ -229,17 +192,24 @@ def method_findings(uses: Uses) -> list[Finding]:
             continue
         method = call.func.attr
         keywords = {keyword.arg for keyword in call.keywords}
-        if method in ("fit", "fit_generator") and "nb_epoch" in keywords:
-            out += keras1_argument_findings(call.lineno, f"{method}", {"nb_epoch"})
-        if method in REMOVED_METHODS:
-            out.append(Finding(call.lineno, method, "restored", REMOVED_METHODS[method]))
+        if method in ("fit", "fit_generator", "evaluate_generator", "predict_generator"):
+            renames = registry.KERAS_1_FIT_ARGUMENTS
+            out += keras1_argument_findings(call.lineno, method, keywords, renames)
+        if method.endswith("_generator") and "workers" in keywords:
+            rule = registry.behaviour("fit_generator(workers=)")
+            out.append(Finding(call.lineno, f"{method}(workers=)", rule.kind, rule.what))
+        if method in registry.REMOVED_METHODS:
+            what = registry.REMOVED_METHODS[method]
+            out.append(Finding(call.lineno, method, registry.RESTORED, what))
         if method == "compile" and uses.standalone_keras:
             given = [k.value for k in call.keywords if k.arg == "optimizer"] + call.args[:1]
             optimizer = _literal(given[0]) if given else None
-            if isinstance(optimizer, str) and optimizer.capitalize() in CHANGED_DEFAULTS:
-                era = CHANGED_DEFAULTS[optimizer.capitalize()]
+            era = isinstance(optimizer, str) and registry.changed_default(
+                registry.LOWER_CASE.get(optimizer.lower(), "")
+            )
+            if era:
                 api = f"compile(optimizer={optimizer!r})"
-                out.append(Finding(call.lineno, api, "restored", f"Keras 1.2-2.2's {era}"))
+                out.append(Finding(call.lineno, api, registry.RESTORED, f"{registry.ERA}'s {era}"))
     return out
 
 
@@ -250,8 +220,30 @@ def url_findings(uses: Uses) -> list[Finding]:
     out = []
     for line, url in uses.urls:
         if url in urls.KNOWN or url in urls.MNIST_BASES:
-            out.append(Finding(line, url, "emulated", "served from the verified local data"))
+            out.append(Finding(line, url, registry.EMULATED, "served from the verified local data"))
     return out
+
+
+def script_findings(uses: Uses) -> list[Finding]:
+    """Rules a script's values bring in: NumPy integers in a TensorFlow script's shapes; a graph
+    seed with random ops that have none of their own (their draws differ from TF 1.15's)."""
+    out = []
+    if uses.numpy_line and any(name.startswith("tensorflow") for _, name, _ in uses.names):
+        rule = registry.behaviour("NumPy integers in shapes")
+        out.append(Finding(uses.numpy_line, rule.api, rule.kind, rule.what))
+    seeded = [line for line, name, call in uses.names if call and name in registry.SEED_SETTERS]
+    if seeded and any(unseeded_random_op(name, call) for _, name, call in uses.names):
+        rule = registry.behaviour("tf.set_random_seed")
+        out.append(Finding(seeded[0], rule.api, rule.kind, rule.what))
+    return out
+
+
+def unseeded_random_op(name: str, call: ast.Call | None) -> bool:
+    """Whether ``call`` creates a random TensorFlow op without its own ``seed=``."""
+    if call is None or not name.startswith("tensorflow"):
+        return False
+    keywords = {keyword.arg for keyword in call.keywords}
+    return name.rpartition(".")[2] in registry.RANDOM_OPS and "seed" not in keywords
 
 
 def name_finding(line: int, name: str) -> Finding | None:
@@ -262,10 +254,8 @@ def name_finding(line: int, name: str) -> Finding | None:
         return Finding(line, err.api, "unsupported", err.reason)
     except (AttributeError, ImportError) as err:
         return Finding(line, shown, "unsupported", str(err))
-    for prefix, kind, what in PREFIXES:
-        if shown == prefix or shown.startswith(prefix + "."):
-            return Finding(line, shown if shown == prefix else prefix, kind, what)
-    return None
+    rule = registry.name_rule(shown)
+    return None if rule is None else Finding(line, rule.api, rule.kind, rule.what)
 
 
 def findings(source: str, path: str) -> list[Finding]:
@@ -276,7 +266,7 @@ def findings(source: str, path: str) -> list[Finding]:
         for finding in [name_finding(line, name), *call_findings(line, name, call)]:
             if finding is not None:
                 found.setdefault(finding.api, finding)
-    for finding in [*method_findings(uses), *url_findings(uses)]:
+    for finding in [*method_findings(uses), *url_findings(uses), *script_findings(uses)]:
         found.setdefault(finding.api, finding)
     return sorted(found.values(), key=lambda finding: (finding.line, finding.api))
 

@@ -16,7 +16,7 @@ import functools
 import importlib
 import types
 
-from tf1_tutorials.legacy import slim_support
+from tf1_tutorials.legacy import registry, slim_support
 from tf1_tutorials.legacy.namespace import Namespace
 from tf1_tutorials.legacy.unsupported import UnsupportedAPI, UnsupportedModule
 
@@ -32,10 +32,6 @@ SOURCES = {
     "framework": ("tf_slim.ops.arg_scope", "tf_slim.ops.variables"),
 }
 STATIC_RNN = ("static_rnn", "static_bidirectional_rnn", "static_state_saving_rnn")
-UNMAPPED = (
-    "TensorFlow 2 has no tf.contrib, and only tf.contrib.slim, layers and framework (onto "
-    "tf-slim), rnn (onto tf.compat.v1.nn) and learn's MNIST data helpers are mapped"
-)
 
 
 def _tf_slim_has_no(api: str) -> str:
@@ -76,6 +72,19 @@ def _learn() -> Namespace:
     return learn
 
 
+def _served(name: str) -> Namespace:
+    """``tf.contrib.<name>`` served from one module: the names registry.py lists for it."""
+    module_name, names, missing = registry.CONTRIB_SERVED[name]
+    from tf1_tutorials.tf import load_v1
+
+    load_v1()  # the modules build on TensorFlow: imported in v1 mode first
+    module = importlib.import_module(module_name)
+    provided = types.SimpleNamespace(**{key: getattr(module, key) for key in names})
+    served = Namespace(f"{MODULE_NAME}.{name}", f"tf.contrib.{name}", [provided], lambda _: missing)
+    served.__dict__["__path__"] = []
+    return served
+
+
 @functools.cache
 def part(name: str):
     """``tf.contrib.<name>``: tf-slim, tf.compat.v1 or a namespace over their modules;
@@ -87,8 +96,11 @@ def part(name: str):
     if name == "slim":
         slim_support.make_tf_slim_work()
         return importlib.import_module("tf_slim")
-    if name not in SOURCES:
-        raise UnsupportedAPI(f"tf.contrib.{name}", UNMAPPED)
+    if name in registry.CONTRIB_SERVED:
+        return _served(name)
+    rule = registry.CONTRIB.get(name)
+    if rule is None or rule.kind == registry.UNSUPPORTED:
+        raise UnsupportedAPI(f"tf.contrib.{name}", rule.what if rule else registry.CONTRIB_UNMAPPED)
     slim_support.make_tf_slim_work()
     modules = [importlib.import_module(source) for source in SOURCES[name]]
     return Namespace(f"{MODULE_NAME}.{name}", f"tf.contrib.{name}", modules, _tf_slim_has_no)

@@ -7,7 +7,8 @@ optimizers work in graph mode. Both get, once a script touches Keras:
 - ``keras.utils.np_utils`` (``to_categorical``, with Keras 1's ``nb_classes``);
 - ``keras.datasets.mnist`` and ``keras.datasets.cifar10``, whose ``load_data()`` reads through
   tf1-tutorials' readers (local source, verified files) instead of downloading from Keras's servers;
-- ``Model.fit(nb_epoch=...)``, Keras 1's name for ``epochs``; ``Sequential.predict_classes`` and
+- ``Model.fit(nb_epoch=...)`` and ``fit_generator(samples_per_epoch=, nb_epoch=, nb_worker=, ...)``,
+  Keras 1's names (registry.py); ``Sequential.predict_classes`` and
   ``predict_proba``, which tf-keras removed; ``K.image_dim_ordering()`` and
   ``K.set_image_dim_ordering()`` ('tf' is channels_last, 'th' channels_first); ``get_file``
   without the published hash check for the data URLs served locally (urls.py).
@@ -15,7 +16,8 @@ optimizers work in graph mode. Both get, once a script touches Keras:
 Standalone ``keras`` (``import keras``, ``from keras.layers import ...``) is the Keras of its era on
 top of that: its ``optimizers`` (keras_optimizers.py) have Keras 1.2-2.2's defaults and ``lr=``,
 ``decay=`` and lower-case names, also for strings given to ``compile``; its ``layers``
-(keras_layers.py) take Keras 1's arguments; Keras 1's layer modules (``keras.layers.core``,
+(keras_layers.py) take Keras 1's arguments; a layer returning a one-item list gives its tensor,
+as Keras 2.2-2.3's did; Keras 1's layer modules (``keras.layers.core``,
 ``keras.layers.convolutional``, ...) are ``keras.layers``. ``tf.keras`` stays tf-keras's own.
 """
 
@@ -23,33 +25,17 @@ from __future__ import annotations
 
 import functools
 import importlib
+import threading
 import types
 import warnings
 
-from tf1_tutorials.legacy import urls
+from tf1_tutorials.legacy import registry, urls
 
 V1_KERAS = "tf_keras.api._v1.keras"
-SHIMS = {
-    "utils.np_utils": "tf1_tutorials.legacy.keras_np_utils",
-    "datasets.mnist": "tf1_tutorials.legacy.keras_mnist",
-    "datasets.cifar10": "tf1_tutorials.legacy.keras_cifar10",
-}
-ERA_MODULES = {
-    "optimizers": "tf1_tutorials.legacy.keras_optimizers",
-    "layers": "tf1_tutorials.legacy.keras_layers",
-}
-KERAS_1_LAYER_MODULES = (
-    "advanced_activations",
-    "convolutional",
-    "core",
-    "embeddings",
-    "merge",
-    "noise",
-    "normalization",
-    "pooling",
-    "recurrent",
-    "wrappers",
-)
+# keras.<name> -> the module serving it (registry.py owns the tables).
+SHIMS = {name: module for name, (module, _, _) in registry.KERAS_SHIMS.items()}
+ERA_MODULES = {name: module for name, (module, _, _) in registry.KERAS_ERA_MODULES.items()}
+ALIASES = {name: module for name, (module, _, _) in registry.KERAS_MODULE_ALIASES.items()}
 
 
 @functools.cache
@@ -63,7 +49,8 @@ def keras_module():
         package, _, leaf = name.rpartition(".")
         parent = importlib.import_module(f"{V1_KERAS}.{package}")
         setattr(parent, leaf, importlib.import_module(shim))
-    _accept_nb_epoch()
+    _accept_keras1_fit_arguments()
+    _share_generators_under_a_lock()
     _restore_removed_names(keras)
     # Graph-mode fit() reads its own deprecated property on every call; the warning is not about
     # the script.
@@ -83,7 +70,7 @@ class StandaloneKeras(types.ModuleType):
     def __getattr__(self, name: str):
         if name.startswith("__"):
             raise AttributeError(name)
-        value = submodule(name) if name in ERA_MODULES else getattr(self._keras, name)
+        value = submodule(name) if name in ERA_MODULES | ALIASES else getattr(self._keras, name)
         self.__dict__[name] = value
         return value
 
@@ -96,6 +83,7 @@ def standalone_module() -> StandaloneKeras:
     """``import keras``: from here on, ``compile('adadelta')`` means Keras 2.2's Adadelta."""
     module = StandaloneKeras(keras_module())
     _strings_are_era_optimizers()
+    _unpack_single_outputs()
     return module
 
 
@@ -108,7 +96,9 @@ def submodule(name: str, standalone: bool = True):
     package, _, leaf = name.partition(".")
     if standalone and name in ERA_MODULES:
         return importlib.import_module(ERA_MODULES[name])
-    if package == "layers" and leaf in KERAS_1_LAYER_MODULES:
+    if standalone and name in ALIASES:
+        return importlib.import_module(ALIASES[name])
+    if package == "layers" and leaf in registry.KERAS_1_LAYER_MODULES:
         return submodule("layers", standalone) if standalone else keras.layers
     target = f"{V1_KERAS}.{name}"
     try:
@@ -179,18 +169,99 @@ def predict_proba(self, x, batch_size=32, verbose=0):
     return self.predict(x, batch_size=batch_size, verbose=verbose)
 
 
-def _accept_nb_epoch() -> None:
+FIT_METHODS = ("fit", "fit_generator", "evaluate_generator", "predict_generator")
+
+
+def keras1_fit_arguments(method: str, args: tuple, kwargs: dict) -> dict:
+    """``kwargs`` with Keras 1's names (``nb_epoch``, ``samples_per_epoch``, ``nb_worker``, ...)
+    in Keras 2's, converted as Keras 2.2 did: ``samples_per_epoch`` becomes that many samples'
+    worth of the generator's batches when the generator has a ``batch_size``."""
+    out = {}
+    for key, value in kwargs.items():
+        new_key = registry.KERAS_1_FIT_ARGUMENTS.get(key, key)
+        if new_key in out or (key != new_key and new_key in kwargs):
+            raise TypeError(f"{method}() got {key!r} and {new_key!r} for the same argument")
+        if key == "samples_per_epoch":
+            generator = args[0] if args else kwargs.get("generator")
+            batch_size = getattr(generator, "batch_size", None)
+            value = value // batch_size if batch_size else value
+        out[new_key] = value
+    return out
+
+
+def _accept_keras1_fit_arguments() -> None:
     from tf_keras.src.engine import training_v1  # the Model class graph-mode Keras uses
 
-    fit = training_v1.Model.fit
-    if getattr(fit, "accepts_nb_epoch", False):
+    for method in FIT_METHODS:
+        original = getattr(training_v1.Model, method)
+        if getattr(original, "keras1_arguments", False):
+            continue
+
+        def with_keras1_arguments(self, *args, _original=original, _method=method, **kwargs):
+            return _original(self, *args, **keras1_fit_arguments(_method, args, kwargs))
+
+        functools.update_wrapper(with_keras1_arguments, original)
+        with_keras1_arguments.keras1_arguments = True
+        setattr(training_v1.Model, method, with_keras1_arguments)
+
+
+class LockedIterator:
+    """An iterator several threads can read: ``next()`` on the one underneath, one at a time."""
+
+    def __init__(self, iterator):
+        self._iterator = iterator
+        self._lock = threading.Lock()
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        with self._lock:
+            return next(self._iterator)
+
+
+def _share_generators_under_a_lock() -> None:
+    """``fit_generator(..., workers=4)``: the worker threads read a Python generator under a lock.
+
+    tf-keras turns ``validation_data=(x, y)`` into a Python generator and reads it from all the
+    worker threads, so the classic ``cifar10_cnn.py`` stopped with "Your generator is NOT
+    thread-safe"; Keras 2.1-2.2 evaluated those arrays directly. Sequences
+    (``ImageDataGenerator.flow``) are unchanged: each thread reads its own batch index.
+    """
+    from tf_keras.src.utils import data_utils
+
+    enqueuer = data_utils.GeneratorEnqueuer
+    init = enqueuer.__init__
+    if getattr(init, "locked_generators", False):
         return
 
-    @functools.wraps(fit)
-    def fit_accepting_nb_epoch(self, *args, nb_epoch=None, **kwargs):
-        if nb_epoch is not None:
-            kwargs.setdefault("epochs", nb_epoch)
-        return fit(self, *args, **kwargs)
+    @functools.wraps(init)
+    def init_with_lock(self, generator, use_multiprocessing=False, *args, **kwargs):
+        if not use_multiprocessing:
+            generator = LockedIterator(generator)
+        init(self, generator, use_multiprocessing, *args, **kwargs)
 
-    fit_accepting_nb_epoch.accepts_nb_epoch = True
-    training_v1.Model.fit = fit_accepting_nb_epoch
+    init_with_lock.locked_generators = True
+    enqueuer.__init__ = init_with_lock
+
+
+def _unpack_single_outputs() -> None:
+    """Keras 2.2-2.3's ``unpack_singleton``: a layer whose ``call`` returns a one-item list gives
+    the tensor itself (``Lambda(lambda x: K.gradients(...))`` in the Keras examples'
+    mnist_swwae.py); tf-keras passes the list on, and the next layer fails on ``'list' object has
+    no attribute 'shape'``."""
+    from tf_keras.src.engine import base_layer_v1
+
+    call = base_layer_v1.Layer.__call__
+    if getattr(call, "unpacks_singletons", False):
+        return
+
+    @functools.wraps(call)
+    def call_unpacking_singletons(self, *args, **kwargs):
+        outputs = call(self, *args, **kwargs)
+        if isinstance(outputs, list) and len(outputs) == 1:
+            return outputs[0]
+        return outputs
+
+    call_unpacking_singletons.unpacks_singletons = True
+    base_layer_v1.Layer.__call__ = call_unpacking_singletons

@@ -14,22 +14,9 @@ from __future__ import annotations
 
 from tf_keras.api._v1.keras import layers as tf_keras_layers
 
-RENAMED = {
-    "output_dim": "units",
-    "nb_filter": "filters",
-    "init": "kernel_initializer",
-    "W_regularizer": "kernel_regularizer",
-    "b_regularizer": "bias_regularizer",
-    "W_constraint": "kernel_constraint",
-    "b_constraint": "bias_constraint",
-    "bias": "use_bias",
-    "border_mode": "padding",
-    "subsample": "strides",
-    "dim_ordering": "data_format",
-    "p": "rate",
-    "beta_init": "beta_initializer",
-    "gamma_init": "gamma_initializer",
-}
+from tf1_tutorials.legacy import registry
+
+RENAMED = registry.KERAS_1_ARGUMENTS
 DATA_FORMATS = {"th": "channels_first", "tf": "channels_last", "default": None}
 
 

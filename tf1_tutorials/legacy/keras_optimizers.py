@@ -18,10 +18,12 @@ from __future__ import annotations
 
 from tf_keras.api._v1.keras import optimizers as tf_keras_optimizers
 
+from tf1_tutorials.legacy import registry
+
 EPSILON = 1e-7  # K.epsilon()
 
 
-KERAS_2_2 = "Keras 1.2-2.2"
+KERAS_2_2 = registry.ERA
 
 
 def _era_class(base, parameters: tuple[tuple[str, object], ...], fixed=None):
@@ -58,38 +60,15 @@ def _era_class(base, parameters: tuple[tuple[str, object], ...], fixed=None):
     return type(name, (base,), {"__init__": __init__, "__doc__": doc, "__module__": __name__})
 
 
-NADAM_SCHEDULE_DECAY = 0.004
-BETAS = (("beta_1", 0.9), ("beta_2", 0.999))
-SGD = _era_class(
-    tf_keras_optimizers.SGD, (("lr", 0.01), ("momentum", 0.0), ("decay", 0.0), ("nesterov", False))
-)
-RMSprop = _era_class(
-    tf_keras_optimizers.RMSprop, (("lr", 0.001), ("rho", 0.9), ("epsilon", None), ("decay", 0.0))
-)
-Adagrad = _era_class(
-    tf_keras_optimizers.Adagrad,
-    (("lr", 0.01), ("epsilon", None), ("decay", 0.0)),
-    fixed={"initial_accumulator_value": 0.0},
-)
-Adadelta = _era_class(
-    tf_keras_optimizers.Adadelta, (("lr", 1.0), ("rho", 0.95), ("epsilon", None), ("decay", 0.0))
-)
-Adam = _era_class(
-    tf_keras_optimizers.Adam,
-    (("lr", 0.001), *BETAS, ("epsilon", None), ("decay", 0.0), ("amsgrad", False)),
-)
-Adamax = _era_class(
-    tf_keras_optimizers.Adamax, (("lr", 0.002), *BETAS, ("epsilon", None), ("decay", 0.0))
-)
-Nadam = _era_class(
-    tf_keras_optimizers.Nadam,
-    (("lr", 0.002), *BETAS, ("epsilon", None), ("schedule_decay", NADAM_SCHEDULE_DECAY)),
-)
-
-ERA_CLASSES = {cls.__name__: cls for cls in (SGD, RMSprop, Adagrad, Adadelta, Adam, Adamax, Nadam)}
+NADAM_SCHEDULE_DECAY = dict(registry.ERA_OPTIMIZERS["Nadam"][0])["schedule_decay"]
+ERA_CLASSES = {
+    name: _era_class(getattr(tf_keras_optimizers, name), parameters, fixed)
+    for name, (parameters, fixed) in registry.ERA_OPTIMIZERS.items()
+}
+SGD, RMSprop, Adagrad, Adadelta, Adam, Adamax, Nadam = ERA_CLASSES.values()
 # Keras 2.2's lower-case aliases, which are also the strings ``compile(optimizer=...)`` accepted.
 sgd, rmsprop, adagrad, adadelta, adam, adamax, nadam = ERA_CLASSES.values()
-BY_STRING = {name.lower(): cls for name, cls in ERA_CLASSES.items()}
+BY_STRING = {lower: ERA_CLASSES[name] for lower, name in registry.LOWER_CASE.items()}
 
 
 def get(identifier):

@@ -4,7 +4,8 @@
 (placeholders, Sessions, ``tf.app``, ``tf.flags``, ``tf.gfile``, ``tf.logging``, ``tf.layers``,
 ``tf.nn.dropout(x, keep_prob)``: TensorFlow 2.21's v1 API still has them all). Added to it:
 ``tf.contrib`` (see contrib.py), ``tf.keras`` (see keras_api.py), ``tf.device`` running pins to
-absent GPUs on the CPU (see devices.py) and ``tf.estimator`` (see estimator.py). A name the v1 API
+absent GPUs on the CPU (see devices.py), NumPy integer scalars in shapes taken as TF1 took them
+(numpy_shapes.py) and ``tf.estimator`` (see estimator.py). A name the v1 API
 lacks raises ``UnsupportedAPI`` naming it. The real submodules (``tensorflow.compat.v1``,
 ``tensorflow.python...``) stay as they are, so tf-slim and tf-keras keep importing TensorFlow's own
 modules.
@@ -15,7 +16,7 @@ from __future__ import annotations
 import functools
 import sys
 
-from tf1_tutorials.legacy import contrib, keras_api
+from tf1_tutorials.legacy import contrib, keras_api, numpy_shapes
 from tf1_tutorials.legacy.devices import DevicePins
 from tf1_tutorials.legacy.namespace import Namespace
 from tf1_tutorials.tf import load_v1
@@ -101,6 +102,7 @@ def legacy_estimator() -> Namespace:
 def create() -> TensorFlowModule:
     """Import TensorFlow in v1 mode and return the ``tensorflow`` module legacy scripts see."""
     v1 = load_v1()
+    numpy_shapes.install()
     if "estimator" not in v1.__dict__:  # ``tf.compat.v1.estimator.inputs.numpy_input_fn``
         v1.estimator = legacy_estimator()
     return TensorFlowModule(sys.modules["tensorflow"], v1)

@@ -6,7 +6,9 @@ the readers verify (``tf1_tutorials.data``: the data directory, ``TF1_TUTORIALS_
 readers' own mirrors), with one line on stderr per URL:
 
 - the four MNIST ``.gz`` files (TF1's ``input_data`` source and its mirrors): the stored files,
-  whose decompressed content is checked against the published SHA-256;
+  whose decompressed content is checked against the published SHA-256. Where the store holds the
+  published ``.gz`` bytes those are served; where its gzip wrappers were re-made (the payload
+  identical, the size not), the line says so, for the scripts that check ``expected_bytes``;
 - Keras 2's ``mnist.npz`` and Keras 1's ``mnist.pkl.gz``: rebuilt from those files;
 - ``cifar-10-binary.tar.gz`` and ``cifar-10-python.tar.gz``: rebuilt from the verified binary
   records (a python batch's ``data`` rows are the records' bytes without the label). When the
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import hashlib
 import io
 import os
 import pickle
@@ -69,6 +72,27 @@ PARTIAL_NOTE = (
 READERS = os.path.dirname(os.path.abspath(readers.__file__)) + os.sep
 
 
+# The published MNIST .gz files: size in bytes and MD5 (TF1-era scripts check the size).
+PUBLISHED_GZ = {
+    "train-images-idx3-ubyte.gz": (9912422, "f68b3c2dcbeaaa9fbdd348bbdeb94873"),
+    "train-labels-idx1-ubyte.gz": (28881, "d53e105ee54ea40749a09fcbcd1e9432"),
+    "t10k-images-idx3-ubyte.gz": (1648877, "9fb629c4189551a2d022fa330f9573f3"),
+    "t10k-labels-idx1-ubyte.gz": (4542, "ec29112dd5afa0611ce80d1b7f02629c"),
+}
+
+
+def gz_provenance(name: str, data: bytes) -> str:
+    """What the served ``.gz`` is: the published file itself, or one whose gzip wrapper the data
+    store re-made around the published payload (its size then differs from the published one)."""
+    size, md5 = PUBLISHED_GZ[name]
+    if len(data) == size and hashlib.md5(data).hexdigest() == md5:
+        return f"the verified {name}, byte for byte the published file"
+    return (
+        f"the verified {name}; the store's gzip wrapper was re-made, so it has {len(data):,} "
+        f"bytes, not the published {size:,}: its decompressed payload is the published one"
+    )
+
+
 def _mnist_file(name: str) -> tuple[bytes, str]:
     from tf1_tutorials.data import default_data_dir
     from tf1_tutorials.data.mnist import FILES, MIRRORS
@@ -79,7 +103,8 @@ def _mnist_file(name: str) -> tuple[bytes, str]:
     _, failures = fetch([spec], directory, local_dir=local_source_dir("mnist"), urls=MIRRORS)
     if failures:
         raise source_error(failures, directory, "MNIST")
-    return (directory / name).read_bytes(), f"the verified {name}"
+    data = (directory / name).read_bytes()
+    return data, gz_provenance(name, data)
 
 
 def _mnist_arrays():
