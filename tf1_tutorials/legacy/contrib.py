@@ -150,6 +150,6 @@ def import_submodule(name: str):
     if rest:
         raise UnsupportedModule(
             f"tensorflow.contrib.{name}",
-            f"only tf.contrib.{head}'s top level is mapped (onto tf-slim)",
+            f"only tf.contrib.{head}'s top level is served",
         )
     return found
