@@ -6,8 +6,10 @@ tf-slim's layers with its initializers, regularizers, ``optimize_loss`` and summ
 and variable helpers (tf-slim is made to work on current TensorFlow first, see slim_support.py).
 ``tf.contrib.rnn`` is ``tf.compat.v1.nn.rnn_cell`` (the cells, wrappers and ``LSTMStateTuple``)
 with ``static_rnn``, ``static_bidirectional_rnn`` and ``static_state_saving_rnn`` from
-``tf.compat.v1.nn``. ``tf.contrib.learn`` is its MNIST data helpers only (contrib_learn.py). Any
-other part, or name, raises an unsupported-API error naming it.
+``tf.compat.v1.nn``. ``tf.contrib.learn`` is its MNIST data helpers only (contrib_learn.py);
+``tf.contrib.seq2seq`` its ``sequence_loss`` (contrib_seq2seq.py) and ``tf.contrib.factorization``
+its ``KMeans`` (contrib_factorization.py). Any other part, or name, raises an unsupported-API error
+naming it, with the reason registry.py gives (``tensor_forest`` has its own).
 """
 
 from __future__ import annotations
@@ -148,6 +150,6 @@ def import_submodule(name: str):
     if rest:
         raise UnsupportedModule(
             f"tensorflow.contrib.{name}",
-            f"only tf.contrib.{head}'s top level is mapped (onto tf-slim)",
+            f"only tf.contrib.{head}'s top level is served",
         )
     return found

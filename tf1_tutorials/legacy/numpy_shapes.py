@@ -46,8 +46,9 @@ def index_inputs(op_def) -> tuple[str, ...]:
 
 def install() -> None:
     """Apply the rule to TensorFlow's op construction and shape conversion (once per process)."""
+    import importlib
+
     from tensorflow.python.framework import op_def_library, op_def_registry
-    from tensorflow.python.ops import shape_util
 
     apply_op = op_def_library._apply_op_helper
     if getattr(apply_op, "python_int_shapes", False):
@@ -65,12 +66,28 @@ def install() -> None:
                 keywords[key] = python_ints(keywords[key])
         return apply_op(op_type_name, name=name, **keywords)
 
-    shape_tensor = shape_util.shape_tensor
+    apply_op_with_python_ints.python_int_shapes = True
+    op_def_library._apply_op_helper = apply_op_with_python_ints
+    # The random ops convert their shapes with ``shape_tensor``: in shape_util on TensorFlow 2.16+,
+    # in tensor_util before.
+    for module_name in SHAPE_TENSOR_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        if hasattr(module, "shape_tensor"):
+            module.shape_tensor = _with_python_ints(module.shape_tensor)
 
+
+SHAPE_TENSOR_MODULES = (
+    "tensorflow.python.ops.shape_util",
+    "tensorflow.python.framework.tensor_util",
+)
+
+
+def _with_python_ints(shape_tensor):
     @functools.wraps(shape_tensor)
     def shape_tensor_with_python_ints(shape):
         return shape_tensor(python_ints(shape))
 
-    apply_op_with_python_ints.python_int_shapes = True
-    op_def_library._apply_op_helper = apply_op_with_python_ints
-    shape_util.shape_tensor = shape_tensor_with_python_ints
+    return shape_tensor_with_python_ints
