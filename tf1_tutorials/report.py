@@ -289,22 +289,25 @@ def write_report(
     out_dir: Path, measurements: dict | None = None, other: dict | None = None, html: bool = False
 ) -> Path:
     """REPORT.md and the plots in ``out_dir`` (and report.html with ``html``); ``other``: the
-    version matrix's measurements (default: ``bands.MATRIX_MEASUREMENTS_FILE``)."""
+    version matrix's measurements (default: ``bands.MATRIX_MEASUREMENTS_FILE``). Every file is
+    made in memory first, then all written or none (an error names the file)."""
     from tf1_tutorials import report_plots
+    from tf1_tutorials.errors import write_all_atomically
 
     measurements = bands.load_measurements() if measurements is None else measurements
     if other is None:
         other = bands.load_measurements(bands.MATRIX_MEASUREMENTS_FILE)
-    out_dir.mkdir(parents=True, exist_ok=True)
     report = out_dir / "REPORT.md"
-    report.write_text(markdown(measurements, other))
+    outputs: dict[Path, str | bytes] = {report: markdown(measurements, other)}
     if measurements:
-        (out_dir / ACCURACY_PLOT).write_bytes(report_plots.accuracy_png(measurements))
-        (out_dir / LOSS_PLOT).write_bytes(report_plots.loss_png(measurements))
+        outputs[out_dir / ACCURACY_PLOT] = report_plots.accuracy_png(measurements)
+        outputs[out_dir / LOSS_PLOT] = report_plots.loss_png(measurements)
     if html:
         from tf1_tutorials import report_html
 
-        (out_dir / HTML_FILE).write_text(report_html.page(measurements, other))
+        outputs[out_dir / HTML_FILE] = report_html.page(measurements, other)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_all_atomically(outputs)
     return report
 
 
@@ -335,8 +338,8 @@ def main(args: argparse.Namespace) -> int:
     from tf1_tutorials.errors import check_writable_dir
     from tf1_tutorials.harness import read_measurements
 
-    measurements = read_measurements(args.measurements)
-    other = read_measurements(args.matrix)
+    measurements = read_measurements(args.measurements, "--from", must_exist=True)
+    other = read_measurements(args.matrix, "--matrix", must_exist=True)
     check_writable_dir(args.out, "--out")
     report = write_report(args.out, measurements, other, html=args.html)
     print(f"wrote {report}" + (f" and {args.out / HTML_FILE}" if args.html else ""))
