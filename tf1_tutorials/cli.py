@@ -4,19 +4,24 @@
 Errors, for every subcommand alike: a mistake of the user's (:mod:`tf1_tutorials.errors`, an
 ``OSError``, a data error) ends the command with one line on stderr naming the argument or file
 and what is wrong, and exit status 2 (the command line is wrong) or 1 (a file, directory, disk or
-data set is); an interrupt with 130 (Ctrl-C) or 143 (SIGTERM). ``TF1_TUTORIALS_DEBUG=1`` or
-``--debug`` adds the traceback.
+data set is); an interrupt with 130 (Ctrl-C), 143 (SIGTERM) or 129 (SIGHUP). A library that
+cannot be imported, memory or threads that run out (:mod:`tf1_tutorials.broken_environment`) are
+the environment's too: one line, status 1. Output that cannot be encoded or whose reader has gone
+never changes the status (:mod:`tf1_tutorials.terminal`). ``TF1_TUTORIALS_DEBUG=1`` or ``--debug``
+adds the traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import signal
 import sys
 import traceback
 
+from tf1_tutorials import broken_environment, terminal
 from tf1_tutorials.errors import ENVIRONMENT, USAGE, UserError, describe_os_error
 
 PROG = "tf1-tutorials"
@@ -70,7 +75,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         prog=PROG,
         description="Run the TensorFlow 1.x MNIST/CIFAR-10 tutorials on current TensorFlow.",
         epilog="exit status: 0 done, 1 a file, directory, disk or data set is wrong, 2 the "
-        "command line is wrong, 130/143 interrupted; TF1_TUTORIALS_DEBUG=1 shows tracebacks",
+        "command line is wrong, 129/130/143 interrupted; TF1_TUTORIALS_DEBUG=1 shows tracebacks",
     )
     parser.add_argument(
         "--debug",
@@ -89,6 +94,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
 
 def _say_error(command: str | None, message: str, hint: str | None = None) -> None:
     prog = f"{PROG} {command}" if command else PROG
+    message = " ".join(message.splitlines()) if message.strip() else "(no message)"
     print(f"{prog}: error: {message}", file=sys.stderr)
     if hint:
         print(f"{prog}: hint: {hint}", file=sys.stderr)
@@ -104,6 +110,9 @@ def _explain(err: Exception) -> tuple[int, str, str | None] | None:
     if data_errors and isinstance(err, data_errors.CorruptDatasetError):
         hint = "delete the file to have it fetched again, or fix TF1_TUTORIALS_DATA"
         return ENVIRONMENT, f"data file {err}", hint
+    broken = broken_environment.explain(err)
+    if broken is not None:
+        return ENVIRONMENT, *broken
     if isinstance(err, OSError):  # a file, directory or disk
         return ENVIRONMENT, describe_os_error(err), None
     return None
@@ -111,7 +120,15 @@ def _explain(err: Exception) -> tuple[int, str, str | None] | None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser(argv)
+    terminal.guard()
+    chosen = _chosen_command(argv)
+    parsers = []  # the parser, once its subcommand's module has been imported
+    status = run_reporting_errors(
+        chosen or "", lambda: parsers.append(build_parser(argv)), "--debug" in argv[:1]
+    )
+    if not parsers:
+        return status
+    parser = parsers[0]
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help(sys.stderr)
@@ -123,15 +140,17 @@ def run_reporting_errors(command: str, call, debug: bool = False) -> int:
     """``call()``'s exit status; a user's mistake or an interrupt said as subcommand ``command``
     says it (one line, its status), anything else raised with its traceback."""
     debug = debug or os.environ.get(DEBUG_ENV, "") not in ("", "0")
+    terminal.guard()
     try:
         return int(call() or 0)
-    except KeyboardInterrupt as err:  # Ctrl-C, or SIGTERM while training (errors.Terminated)
+    except KeyboardInterrupt as err:  # Ctrl-C, or SIGTERM/SIGHUP while training (Terminated)
         signum = getattr(err, "signum", signal.SIGINT)
         if debug:
             traceback.print_exc()
-        print(f"{PROG} {command}: stopped by {signal.Signals(signum).name}", file=sys.stderr)
+        with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
+            print(f"{PROG} {command}: stopped by {signal.Signals(signum).name}", file=sys.stderr)
         return 128 + signum
-    except (UserError, OSError, ValueError) as err:
+    except Exception as err:
         explained = _explain(err)
         if explained is None:
             raise  # not a user's mistake: a fault of the program, with its traceback

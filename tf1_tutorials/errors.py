@@ -18,9 +18,15 @@ ENVIRONMENT = 1  # a file, directory, disk, permission, data set or the network 
 
 
 class Terminated(KeyboardInterrupt):
-    """SIGTERM, handled as Ctrl-C is: training saves a checkpoint, the launcher stops its tasks."""
+    """SIGTERM (or SIGHUP: the terminal closed), handled as Ctrl-C is: training saves a
+    checkpoint, the launcher stops its tasks. ``signum`` says which signal it was."""
 
     signum = signal.SIGTERM
+
+    def __init__(self, *args, signum: int | None = None):
+        super().__init__(*args)
+        if signum is not None:
+            self.signum = signum
 
 
 class UserError(Exception):
@@ -83,19 +89,36 @@ def check_free_space(path: Path, needed: int, what: str) -> None:
         )
 
 
-def write_atomically(path: Path, text: str | bytes) -> None:
-    """``path`` holds ``text`` (or bytes) whole or keeps what it held: it goes to a temporary file
-    beside it, renamed over ``path`` only once fully written (removed if writing fails)."""
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+def write_atomically(path: Path, content: str | bytes) -> None:
+    """``path`` holds ``content`` whole or keeps what it held (see :func:`write_all_atomically`)."""
+    write_all_atomically({Path(path): content})
+
+
+def write_all_atomically(contents: dict[Path, str | bytes]) -> None:
+    """Each path holds its content (text is UTF-8), all of them, or every one keeps what it
+    held: each content goes to a temporary file beside its path, and only once all are fully
+    written and synced are they renamed into place (temporaries are removed if anything fails).
+    An error is an ``OSError`` naming the file being written (a full disk's ``write`` names
+    none)."""
+    staged: list[tuple[Path, Path]] = []
     try:
-        with open(tmp, "wb" if isinstance(text, bytes) else "w", encoding=None) as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        for path, content in contents.items():
+            path = Path(path)
+            tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+            staged.append((tmp, path))
+            data = content.encode() if isinstance(content, str) else content
+            try:
+                with open(tmp, "wb") as out:
+                    out.write(data)
+                    out.flush()
+                    os.fsync(out.fileno())
+            except OSError as err:
+                raise OSError(err.errno, err.strerror or str(err), str(path)) from err
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    finally:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
 
 
 def _reason(err: OSError) -> str:

@@ -131,6 +131,53 @@ CASES = [
     case("list-flag", "list --bogus", 2, "unrecognized arguments: --bogus"),
     case("legacy-nothing", "legacy", 2, "the following arguments are required: script"),
     case("debug-flag-place", "run softmax --debug", 2, "unrecognized arguments: --debug"),
+    # bounds, each with its reason
+    case("threads-huge", "run softmax --threads 10000000000", 2, "--threads: 10000000000 is more"),
+    case("threads-1025", "run experts --threads 1025", 2, "more than 1,024; each is an OS thread"),
+    case("steps-20-digits", "run softmax --steps 99999999999999999999", 2, "steps: 9999"),
+    case("steps-int64", "run softmax --steps 9223372036854775808", 2, "int64 counts"),
+    case("epochs-total", "run mlp --epochs 9223372036854775807", 2, "total steps: "),
+    case("cluster-workers", "cluster --workers 1000 run softmax", 2, "more than"),
+    case("cluster-ps-many", "cluster --ps 500 run experts", 2, "each is a TensorFlow process"),
+    case("cluster-threads-huge", "cluster run softmax --threads 99999", 2, "--threads: 99999"),
+    case("cluster-steps-huge", "cluster run softmax --steps 99999999999999999999", 2, "above"),
+    # one setting, one value
+    case("set-and-flag", "run softmax --set learning_rate=0.1 --learning-rate 0.2", 2, "twice"),
+    case("set-twice", "run softmax --set steps=1 --set steps=2", 2, "--set steps: given twice"),
+    case("cluster-set-and-flag", "cluster run softmax --set steps=3 --steps 4", 2, "twice"),
+    case("measure-all-name", f"measure --all {ENTRY}", 2, "one way only"),
+    case("measure-all-short", "measure --all --short", 2, "one way only"),
+    case("measure-short-name", f"measure --short {ENTRY}", 2, "one way only"),
+    # a cluster follows run's rules about a log directory
+    case("cluster-has-run", "cluster run softmax --logdir {tmp}/oldrun", 1, "holds a softmax run"),
+    case("cluster-has-ckpt", "cluster run experts --logdir {tmp}/ckptonly", 1, "another run's"),
+    case("cluster-logdir-file", "cluster run softmax --logdir {tmp}/afile", 1, "is a file"),
+    # the environment
+    case(
+        "timeout-env",
+        "run softmax",
+        1,
+        "TF1_TUTORIALS_DOWNLOAD_TIMEOUT='soon'",
+        env={"TF1_TUTORIALS_DOWNLOAD_TIMEOUT": "soon"},
+    ),  # fmt: skip
+    case(
+        "timeout-env-0",
+        "run experts",
+        1,
+        "TF1_TUTORIALS_DOWNLOAD_TIMEOUT='0'",
+        env={"TF1_TUTORIALS_DOWNLOAD_TIMEOUT": "0"},
+    ),  # fmt: skip
+    # report: missing, empty or malformed inputs, named with the entry and field
+    case("report-from-missing", "report --from {tmp}/no.json --out {tmp}/r", 1, "no.json: no such"),
+    case("report-from-braces", "report --from {} --out {tmp}/r", 1, "--from {}: no such file"),
+    case("report-from-empty", "report --from {tmp}/none.json --out {tmp}/r", 1, "holds no entries"),
+    case("report-nan", "report --from {tmp}/nan.json --out {tmp}/r", 1, "nan is not a finite"),
+    case("report-inf", "report --from {tmp}/inf.json --out {tmp}/r", 1, "train_seconds: inf"),
+    case("report-type", "report --from {tmp}/type.json --out {tmp}/r", 1, "'0.9' is not a number"),
+    case("report-range", "report --from {tmp}/over.json --out {tmp}/r", 1, "not between 0 and 1"),
+    case("report-matrix-missing", "report --matrix {tmp}/no.json --out {tmp}/r", 1, "--matrix"),
+    case("report-matrix-nan", "report --matrix {tmp}/nan.json --out {tmp}/r", 1, "runs[0].test_a"),
+    case("measure-into-nan", f"measure {ENTRY} --into {{tmp}}/nan.json", 1, "not a finite number"),
 ]
 
 
@@ -148,6 +195,16 @@ def user_files(tmp_path):
     runs = {ENTRY: {"runs": [{"seed": 1, "test_images": 10000}]}}
     (tmp_path / "part.json").write_text(json.dumps(runs))
     (tmp_path / "list.json").write_text("[1, 2]\n")
+    (tmp_path / "none.json").write_text("{}\n")
+    good = {"seed": 1, "test_accuracy": 0.9, "test_images": 10000, "train_seconds": 2.0}
+    for name, bad in {
+        "nan": {"test_accuracy": float("nan")},
+        "inf": {"train_seconds": float("inf")},
+        "type": {"test_accuracy": "0.9"},
+        "over": {"test_accuracy": 1.5},
+    }.items():
+        entry = {ENTRY: {"runs": [{**good, **bad}], "loss_curve": []}}
+        (tmp_path / f"{name}.json").write_text(json.dumps(entry))  # NaN and Infinity as Python
     (tmp_path / "empty").mkdir()
     old = tmp_path / "oldrun"
     old.mkdir()
@@ -189,6 +246,13 @@ def no_tensorflow(tmp_path_factory):
     return shadow
 
 
+def shadowed(shadow: Path) -> dict[str, str]:
+    """PYTHONPATH with the stand-in first, then what it held (the package under test)."""
+    return {
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(shadow), os.environ.get("PYTHONPATH")]))
+    }
+
+
 def snapshot(root: Path) -> dict[str, str]:
     return {
         str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
@@ -226,7 +290,7 @@ def test_misuse_is_one_line_with_its_status_before_tensorflow(misuse, user_files
     shadow = request.getfixturevalue("no_tensorflow")
     before = snapshot(user_files)
     args = [arg.replace("{tmp}", str(user_files)) for arg in misuse.args]
-    env = {"PYTHONPATH": str(shadow), **misuse.env}
+    env = {**shadowed(shadow), **misuse.env}
     done = cli(*args, cwd=user_files, env=env)
     assert_one_error(done, misuse.status, misuse.says.replace("{tmp}", str(user_files)))
     after = snapshot(user_files)
@@ -241,7 +305,7 @@ def test_the_table_covers_every_subcommand_and_both_statuses():
 
 
 def test_debug_shows_the_traceback_and_keeps_the_status(tmp_path, no_tensorflow):
-    env = {"PYTHONPATH": str(no_tensorflow)}
+    env = shadowed(no_tensorflow)
     done = cli(
         "run", "softmax", "--seed", "-1", cwd=tmp_path, env={**env, "TF1_TUTORIALS_DEBUG": "1"}
     )
@@ -252,7 +316,7 @@ def test_debug_shows_the_traceback_and_keeps_the_status(tmp_path, no_tensorflow)
 
 def test_help_never_imports_tensorflow(tmp_path, no_tensorflow):
     for command in ("run", "measure", "report", "cluster", "list", "legacy"):
-        done = cli(command, "--help", cwd=tmp_path, env={"PYTHONPATH": str(no_tensorflow)})
+        done = cli(command, "--help", cwd=tmp_path, env=shadowed(no_tensorflow))
         assert done.returncode == 0 and "usage: tf1-tutorials" in done.stdout, done.stderr
 
 
@@ -265,3 +329,37 @@ def test_without_logdir_a_new_run_gets_a_fresh_directory(tmp_path, monkeypatch):
     second = default_logdir("softmax", resume=False)
     assert second != first and not second.exists()
     assert second.parent == first.parent == Path("runs")
+
+
+def test_a_logdir_another_process_owns_is_refused_naming_its_pid(user_files, no_tensorflow):
+    import fcntl
+
+    from tf1_tutorials.training.logdir_lock import LOCK_FILE
+
+    held = user_files / "held"
+    held.mkdir()
+    env = shadowed(no_tensorflow)
+    with open(held / LOCK_FILE, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        lock.write(f"{os.getpid()}\n")
+        lock.flush()
+        for args in (
+            ["run", "softmax", "--steps", "5"],
+            ["run", "softmax", "--resume"],
+            ["cluster", "run", "softmax"],
+        ):
+            done = cli(*args, "--logdir", str(held), cwd=user_files, env=env)
+            says = f"--logdir {held}: in use by another run (pid {os.getpid()})"
+            assert_one_error(done, 1, says)
+    assert sorted(os.listdir(held)) == [LOCK_FILE]  # the owner's, untouched
+
+
+def test_resuming_a_finished_run_says_so_and_changes_nothing(user_files, no_tensorflow):
+    before = snapshot(user_files)
+    done = cli(
+        "run", "softmax", "--resume", "--logdir", str(user_files / "oldrun"),
+        cwd=user_files, env=shadowed(no_tensorflow),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "the run there is finished (20 steps and its result)" in done.stdout
+    assert snapshot(user_files) == before

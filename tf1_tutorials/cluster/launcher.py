@@ -32,15 +32,19 @@ from pathlib import Path
 from tf1_tutorials import variants
 from tf1_tutorials.cluster import task as task_module
 from tf1_tutorials.cluster.spec import ClusterSpecError, TaskSpec, check_variant, local_cluster
-from tf1_tutorials.errors import Terminated, UsageError
+from tf1_tutorials.errors import FileProblem, Terminated, UsageError, check_writable_dir
+from tf1_tutorials.training import logdir_lock, results
 from tf1_tutorials.training.arguments import SETTING_FLAGS, overrides_from_args
-from tf1_tutorials.training.runner import SEED_RANGE
-from tf1_tutorials.training.settings import make_config, static_variant
+from tf1_tutorials.training.runner import SEED_RANGE, check_logdir_name
+from tf1_tutorials.training.settings import check_threads, make_config, static_variant
 
 PS_GRACE_SECONDS = 10.0  # how long the ps tasks get to stop by themselves once the workers are done
 TERMINATE_GRACE_SECONDS = 5.0  # between SIGTERM and SIGKILL
 DEFAULT_TIMEOUT = 6 * 3600.0
 PROG = "tf1-tutorials cluster"
+# Every task is a TensorFlow process of its own (a few hundred MB, its own thread pools): past a
+# few per core they only wait on one another, and a mistyped count would start hundreds.
+MAX_TASKS = max(8, 4 * (os.cpu_count() or 1))
 
 
 @dataclass
@@ -94,11 +98,12 @@ def task_argv(args: argparse.Namespace, logdir: Path, seed: int) -> list[str]:
     return argv
 
 
-def _task_env(task: TaskSpec) -> dict[str, str]:
+def _task_env(task: TaskSpec, logdir: Path) -> dict[str, str]:
     package_root = str(Path(__file__).resolve().parents[2])
     path = os.environ.get("PYTHONPATH", "")
     return {
         **os.environ,
+        **logdir_lock.held_by_me_env(logdir),
         "TF_CONFIG": task.tf_config(),
         "PYTHONPATH": package_root + (os.pathsep + path if path else ""),
         "PYTHONUNBUFFERED": "1",
@@ -125,7 +130,9 @@ def _ignore(line: str) -> None:
     pass
 
 
-def start_task(task: TaskSpec, argv: list[str], tasks_dir: Path, say=None) -> TaskProcess:
+def start_task(
+    task: TaskSpec, argv: list[str], tasks_dir: Path, say=None, logdir: Path | None = None
+) -> TaskProcess:
     """Start ``task`` as its own process, in its own folder and session (so Ctrl-C reaches only
     the launcher, which then stops the tasks in order). With ``say`` its output goes there line
     by line, and to its log; without, to its log only."""
@@ -137,7 +144,7 @@ def start_task(task: TaskSpec, argv: list[str], tasks_dir: Path, say=None) -> Ta
     process = subprocess.Popen(
         command,
         cwd=workdir,
-        env=_task_env(task),
+        env=_task_env(task, logdir if logdir is not None else tasks_dir.parent),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE if say else log,
         stderr=subprocess.STDOUT,
@@ -221,9 +228,34 @@ def supervise(procs: list[TaskProcess], timeout: float, say=print) -> None:
 def launch(
     args: argparse.Namespace, num_ps: int, num_workers: int, timeout: float, say=print
 ) -> Path:
-    """Run the whole cluster on this machine; return the chief's log directory (result.json)."""
-    seed = args.seed if args.seed is not None else secrets.randbelow(2**31)
+    """Run the whole cluster on this machine; return the chief's log directory (result.json).
+    The log directory is the cluster's alone while it runs: this process holds its lock, for the
+    chief, and refuses one that already holds a run (as `run` does)."""
     logdir = task_module.cluster_logdir(args).resolve()
+    check_new_logdir(logdir)
+    check_writable_dir(logdir, "--logdir")
+    with logdir_lock.hold(logdir):
+        check_new_logdir(logdir)  # again, now that no other process can start one there
+        return _launch(args, logdir, num_ps, num_workers, timeout, say)
+
+
+def check_new_logdir(logdir: Path) -> None:
+    """FileProblem when ``logdir`` cannot take a new cluster run: it is a file, or holds a run
+    (a checkpoint the chief would silently continue from, or a result it would write over)."""
+    check_logdir_name(logdir)
+    if logdir.exists() and not logdir.is_dir():
+        raise FileProblem(f"--logdir {logdir}: is a file, not a directory")
+    if results.holds_a_run(logdir):
+        held = results.read_run(logdir) if (logdir / results.RESULT_FILE).is_file() else None
+        what = f"a {held['variant']} run" if held and "variant" in held else "another run's files"
+        raise FileProblem(
+            f"--logdir {logdir}: already holds {what}; a new cluster run does not write over it",
+            hint="give another --logdir",
+        )
+
+
+def _launch(args, logdir: Path, num_ps: int, num_workers: int, timeout: float, say) -> Path:
+    seed = args.seed if args.seed is not None else secrets.randbelow(2**31)
     tasks_dir = logdir / "tasks"
     tasks_dir.mkdir(parents=True, exist_ok=True)
     chief = local_cluster(num_ps, num_workers)
@@ -236,10 +268,11 @@ def launch(
     procs: list[TaskProcess] = []
     try:
         for index in range(num_ps):
-            procs.append(start_task(chief.with_task("ps", index), argv, tasks_dir))
+            procs.append(start_task(chief.with_task("ps", index), argv, tasks_dir, logdir=logdir))
         for index in range(num_workers):
             task = chief.with_task("worker", index)
-            procs.append(start_task(task, argv, tasks_dir, say=say if task.is_chief else None))
+            say_here = say if task.is_chief else None
+            procs.append(start_task(task, argv, tasks_dir, say=say_here, logdir=logdir))
     except BaseException:
         stop(procs)
         raise
@@ -259,14 +292,19 @@ def check_arguments(args: argparse.Namespace) -> None:
             raise ClusterSpecError(
                 f"--ps {args.ps} --workers {args.workers}: a cluster needs at least one of each"
             )
+        if args.ps + args.workers > MAX_TASKS:
+            raise ClusterSpecError(
+                f"--ps {args.ps} --workers {args.workers}: more than {MAX_TASKS} tasks (4 per core "
+                f"of this machine's {os.cpu_count()}, at least 8); each is a TensorFlow process, "
+                "and past that they only wait on one another"
+            )
     except (ClusterSpecError, ValueError) as err:
         raise UsageError(str(err)) from None
     if not args.timeout > 0:
         raise UsageError(f"--timeout: must be positive, got {args.timeout:g}")
     if args.seed is not None and args.seed not in SEED_RANGE:
         raise UsageError(f"--seed: must be 0 to {2**32 - 1}, got {args.seed}")
-    if args.threads < 0:
-        raise UsageError(f"--threads: must be 0 (all cores) or more, got {args.threads}")
+    check_threads(args.threads)
     if args.checkpoint_every <= 0:
         raise UsageError(f"--checkpoint-every: must be positive, got {args.checkpoint_every}")
     if not args.wait_seconds > 0:
@@ -274,4 +312,4 @@ def check_arguments(args: argparse.Namespace) -> None:
 
 
 def raise_terminated(signum, frame):
-    raise Terminated()
+    raise Terminated(signum=signum)

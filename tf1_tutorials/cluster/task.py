@@ -11,7 +11,10 @@ without importing TensorFlow, so a bad cluster or setting fails at once, before 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import os
+import socket
 import sys
 import threading
 import time
@@ -26,6 +29,8 @@ from tf1_tutorials.cluster.spec import (
     check_variant,
     resolve,
 )
+from tf1_tutorials.errors import UserError
+from tf1_tutorials.training import logdir_lock
 from tf1_tutorials.training.arguments import add_training_arguments, overrides_from_args
 from tf1_tutorials.training.runner import default_logdir
 from tf1_tutorials.training.settings import SettingError
@@ -123,6 +128,47 @@ def run_task(args: argparse.Namespace, prog: str = "tf1-tutorials cluster task")
         print(f"{prog}: error: {err}", file=sys.stderr)
         return 2
     options = options_from_args(args)
+    try:
+        check_port_free(task.address)
+        if task.is_chief:
+            options.logdir.mkdir(parents=True, exist_ok=True)
+            owner = logdir_lock.hold(options.logdir)  # the chief alone writes the log directory
+        else:
+            owner = contextlib.nullcontext()
+        with owner:
+            return _run_task(task, args, overrides, options, prog)
+    except UserError as err:
+        print(f"{prog}: {task.name}: error: {err}", file=sys.stderr)
+        if err.hint:
+            print(f"{prog}: hint: {err.hint}", file=sys.stderr)
+        return err.exit_status
+    except OSError as err:
+        print(f"{prog}: {task.name}: error: --logdir {options.logdir}: {err}", file=sys.stderr)
+        return 1
+
+
+def check_port_free(address: str) -> None:
+    """UserError naming the port when another process listens on this task's port (the server
+    would otherwise fail in many lines of gRPC that never name it)."""
+    port = address.rpartition(":")[2]
+    probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind(("", int(port)))
+    except OSError as err:
+        if err.errno == errno.EADDRINUSE:
+            raise UserError(
+                f"port {port} (of {address}) is in use by another process; this task cannot "
+                "serve there",
+                hint="stop what listens there, or give this task another port",
+            ) from None
+        if err.errno == errno.EACCES:
+            raise UserError(f"port {port} (of {address}): not allowed to listen there") from None
+    finally:
+        probe.close()
+
+
+def _run_task(task, args: argparse.Namespace, overrides: dict, options: TaskOptions, prog) -> int:
     from tf1_tutorials.cluster import runtime  # TensorFlow, v1 mode
 
     if task.job_name == "ps":

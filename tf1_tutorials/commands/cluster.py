@@ -52,7 +52,10 @@ def main(args: argparse.Namespace) -> int:
     if args.cluster_command == "task":
         task_module.run_task_and_exit(args, f"{PROG} task")
     check_arguments(args)
-    previous = signal.signal(signal.SIGTERM, raise_terminated)
+    previous = {
+        signum: signal.signal(signum, raise_terminated)
+        for signum in (signal.SIGTERM, signal.SIGHUP)
+    }
     try:
         launch(args, args.ps, args.workers, args.timeout)
     except LaunchError as err:  # a task's own output follows the line naming it
@@ -66,5 +69,6 @@ def main(args: argparse.Namespace) -> int:
         )
         return 128 + signum
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     return 0

@@ -71,6 +71,13 @@ def main(args: argparse.Namespace) -> int:
         items = [bands.entry(key) for key in args.entries]
     except KeyError as err:
         raise UsageError(err.args[0]) from None
+    chooser = [flag for flag, given in (("--all", args.all), ("--short", args.short)) if given]
+    if chooser and (items or len(chooser) > 1):
+        named = " ".join([*args.entries, *chooser])
+        raise UsageError(
+            f"{named}: name entries, or choose them with --all or --short, one way only",
+            hint="`tf1-tutorials measure ENTRY...` or `tf1-tutorials measure --all`",
+        )
     if args.all or args.short:
         chosen = bands.is_short if args.short else (lambda item: item.ci)
         items += [item for item in bands.ENTRIES if chosen(item) and item not in items]

@@ -44,9 +44,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Every file is checked before anything is written; errors reach ``cli.main``."""
-    measurements = read_measurements(args.measurements)
-    other = read_measurements(args.matrix)
-    reference = read_measurements(args.reference)
+    measurements = read_measurements(args.measurements, "--from", must_exist=True)
+    other = read_measurements(args.matrix, "--matrix", must_exist=True)
+    reference = read_measurements(args.reference, "--reference", must_exist=True)
     check_writable_dir(args.out, "--out")
     report = write_report(args.out, measurements, other, html=args.html, reference=reference)
     print(f"wrote {report}" + (f" and {args.out / HTML_FILE}" if args.html else ""))

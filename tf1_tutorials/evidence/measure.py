@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import math
 import os
 import resource
 import tempfile
@@ -22,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
 
-from tf1_tutorials.errors import FileProblem, UsageError, check_writable_dir
+from tf1_tutorials.errors import FileProblem, UsageError, check_writable_dir, write_atomically
 from tf1_tutorials.evidence import bands, reference_runtime
 from tf1_tutorials.training import results
 from tf1_tutorials.training.runner import SEED_RANGE, RunSettings, run_in_fresh_process
@@ -144,9 +145,7 @@ def record_runs(
         if keeps_curve
         else thin(first["loss_curve"], STORED_CURVE_POINTS),
     }
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(dict(sorted(data.items())), indent=1) + "\n")
-    tmp.replace(path)
+    write_atomically(path, json.dumps(dict(sorted(data.items())), indent=1) + "\n")
     return data[item.key]
 
 
@@ -174,38 +173,62 @@ def parse_seeds(text: str) -> list[int]:
 CHECKED_RUN_FIELDS = {"seed": int, "test_accuracy": (int, float), "test_images": int}
 
 
-def read_measurements(path: Path) -> dict:
-    """The measurements file ``path`` ({} when it does not exist), checked field by field:
-    FileProblem naming the file and the first field that is missing or of the wrong type."""
+def read_measurements(path: Path, what: str = "", must_exist: bool = False) -> dict:
+    """The measurements file ``path`` ({} when it does not exist, unless ``must_exist``), checked
+    field by field: FileProblem naming the file (as the option ``what`` gave it), the entry and
+    the first field that is missing, of the wrong type or not a finite number. A file that must
+    exist must also hold at least one entry."""
+    named = f"{what} {path}" if what else str(path)
+    if must_exist and not path.exists():
+        raise FileProblem(f"{named}: no such file")
     if path.exists() and not path.is_file():
-        raise FileProblem(f"{path}: is a directory, not a measurements file")
+        raise FileProblem(f"{named}: is a directory, not a measurements file")
     try:
         data = bands.load_measurements(path)
     except json.JSONDecodeError as err:
         raise FileProblem(
-            f"{path}: not valid JSON ({err.msg}, line {err.lineno} column {err.colno})"
+            f"{named}: not valid JSON ({err.msg}, line {err.lineno} column {err.colno})"
         ) from None
     except UnicodeDecodeError:
-        raise FileProblem(f"{path}: not a text file") from None
+        raise FileProblem(f"{named}: not a text file") from None
     if not isinstance(data, dict):
-        raise FileProblem(f"{path}: must hold an object of entries, holds {type(data).__name__}")
+        raise FileProblem(f"{named}: must hold an object of entries, holds {type(data).__name__}")
+    if must_exist and not data:
+        raise FileProblem(f"{named}: holds no entries, so there is nothing to report")
     for key, entry in data.items():
         if not isinstance(entry, dict) or not isinstance(entry.get("runs"), list):
-            raise FileProblem(f"{path}: entry {key!r}: field 'runs' is missing or not a list")
+            raise FileProblem(f"{named}: entry {key!r}: field 'runs' is missing or not a list")
         for index, run in enumerate(entry["runs"]):
-            for name, kind in CHECKED_RUN_FIELDS.items():
-                value = run.get(name) if isinstance(run, dict) else None
-                if not isinstance(value, kind) or isinstance(value, bool):
-                    raise FileProblem(
-                        f"{path}: entry {key!r}, runs[{index}].{name}: "
-                        f"{'missing' if value is None else f'{value!r} is not a number'}"
-                    )
+            problem = _run_problem(run)
+            if problem:
+                raise FileProblem(f"{named}: entry {key!r}, runs[{index}].{problem}")
         curve = entry.get("loss_curve", [])
         if not isinstance(curve, list) or not all(
             isinstance(point, list) and len(point) == 2 for point in curve
         ):
-            raise FileProblem(f"{path}: entry {key!r}: 'loss_curve' is not a list of [step, loss]")
+            raise FileProblem(f"{named}: entry {key!r}: 'loss_curve' is not a list of [step, loss]")
     return data
+
+
+def _run_problem(run) -> str | None:
+    """``field: what is wrong`` for the first bad field of one measured run, else None."""
+    if not isinstance(run, dict):
+        return f"{next(iter(CHECKED_RUN_FIELDS))}: missing (the run is not an object)"
+    numeric = ("steps", "train_seconds", *OPTIONAL_RUN_FIELDS)
+    for name in (*CHECKED_RUN_FIELDS, *numeric):
+        value = run.get(name)
+        if value is None and name not in CHECKED_RUN_FIELDS:
+            continue
+        kind = CHECKED_RUN_FIELDS.get(name, (int, float))
+        if value is None:
+            return f"{name}: missing"
+        if not isinstance(value, kind) or isinstance(value, bool):
+            return f"{name}: {value!r} is not a number"
+        if not math.isfinite(value):
+            return f"{name}: {value!r} is not a finite number"
+    if not 0 <= run["test_accuracy"] <= 1:
+        return f"test_accuracy: {run['test_accuracy']!r} is not between 0 and 1"
+    return None
 
 
 def recorded_seeds(stored: dict | None, runtime: str = "project") -> set[int]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tf1_tutorials.errors import write_atomically
+from tf1_tutorials.errors import write_all_atomically
 from tf1_tutorials.evidence import bands, report_html, report_markdown, report_model
 from tf1_tutorials.evidence.report_model import ACCURACY_PLOT, LOSS_PLOT
 
@@ -44,11 +44,11 @@ def write_report(
             ACCURACY_PLOT: report_plots.accuracy_png(measurements, reference),
             LOSS_PLOT: report_plots.loss_png(measurements),
         }
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name, png in figures.items():
-        write_atomically(out_dir / name, png)
-    if html:
-        write_atomically(out_dir / HTML_FILE, report_html.render(model, figures))
     report = out_dir / "REPORT.md"
-    write_atomically(report, report_markdown.render(model))
+    outputs: dict[Path, str | bytes] = {report: report_markdown.render(model)}
+    outputs |= {out_dir / name: png for name, png in figures.items()}
+    if html:
+        outputs[out_dir / HTML_FILE] = report_html.render(model, figures)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_all_atomically(outputs)  # every file whole, or none of them changed
     return report

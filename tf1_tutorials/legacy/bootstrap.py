@@ -57,8 +57,22 @@ def script_line(tb: types.TracebackType | None, path: str) -> int | None:
     return line
 
 
+def flags_error(err: Exception) -> str | None:
+    """absl's one line for a flag value the script's ``tf.app.run`` could not parse (absl's own
+    ``app.run`` says it so; TensorFlow's lenient flag parser let the traceback through)."""
+    flags = sys.modules.get("absl.flags")
+    if flags is not None and isinstance(err, flags.Error):
+        return f"FATAL Flags parsing error: {err}"
+    return None
+
+
 def report(err: Exception, script: str, path: str) -> int:
-    """Print ``err`` as Python would, or as one line if it is an unsupported TF1 API; the status."""
+    """Print ``err`` as Python would, or as one line if it is an unsupported TF1 API or a bad
+    flag value; the status."""
+    flag_line = flags_error(err)
+    if flag_line is not None:
+        print(flag_line, file=sys.stderr, flush=True)
+        return 1
     message = unsupported_message(err)
     if message is None:
         # The hook prints the traceback the exception holds: give it the script's part only.

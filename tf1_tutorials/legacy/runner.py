@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 import subprocess
 import sys
 
@@ -18,6 +19,11 @@ from tf1_tutorials.legacy import compare
 from tf1_tutorials.legacy.devices import STRICT_ENV
 from tf1_tutorials.legacy.launch import command
 from tf1_tutorials.legacy.unsupported import EXIT_UNSUPPORTED, PROGRAM
+
+# What --check reads of a script: a regular file of at most this size (the longest TF1 tutorial
+# scripts are tens of KiB; a file this large is no script, and /dev/zero would never end).
+CHECK_MAX_BYTES = 16 * 2**20
+BINARY_PROBE_BYTES = 2**20  # where a script run is looked at for the NUL bytes no source has
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -43,12 +49,43 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def script_problem(script: str, max_bytes: int | None = None) -> tuple[int, str] | None:
+    """The exit status and one line for a script that cannot be run or read: missing, not a
+    regular file (a directory, a device, a FIFO), larger than ``max_bytes``, or binary (a NUL
+    byte, which no Python source holds); None for a script worth handing to Python."""
+    try:
+        info = os.stat(script)
+    except OSError as err:
+        reason = "no such file" if not os.path.lexists(script) else err.strerror.lower()
+        return EXIT_UNSUPPORTED, f"{PROGRAM}: can't open script {script!r}: {reason}"
+    if not stat.S_ISREG(info.st_mode):
+        what = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        return EXIT_UNSUPPORTED, f"{PROGRAM}: can't open script {script!r}: is {what}"
+    if max_bytes is not None and info.st_size > max_bytes:
+        return EXIT_UNSUPPORTED, (
+            f"{PROGRAM}: can't check script {script!r}: {info.st_size:,} bytes, more than the "
+            f"{max_bytes:,} a script could be"
+        )
+    try:
+        with open(script, "rb") as script_file:
+            head = script_file.read(BINARY_PROBE_BYTES)
+    except OSError as err:
+        return EXIT_UNSUPPORTED, f"{PROGRAM}: can't open script {script!r}: {err.strerror.lower()}"
+    nul = head.find(b"\0")
+    if nul >= 0:
+        return 1, (
+            f"{PROGRAM}: {script}: not a Python script: it holds binary data (a NUL byte at "
+            f"offset {nul:,})"
+        )
+    return None
+
+
 def run(script: str, script_args: list[str], strict_devices: bool = False) -> int:
     """Run ``script`` in a fresh process; its exit status (128 + N if signal N ended it)."""
-    if not os.path.isfile(script):
-        what = "is not a file" if os.path.exists(script) else "no such file"
-        print(f"{PROGRAM}: can't open script {script!r}: {what}", file=sys.stderr)
-        return EXIT_UNSUPPORTED
+    problem = script_problem(script)
+    if problem is not None:
+        print(problem[1], file=sys.stderr)
+        return problem[0]
     env = dict(os.environ)
     if strict_devices:
         env[STRICT_ENV] = "1"
@@ -64,6 +101,10 @@ def main(args: argparse.Namespace) -> int:
     if args.compare or args.repeat is not None:
         return compare.main(args)
     if args.check:
+        problem = script_problem(args.script, CHECK_MAX_BYTES)
+        if problem is not None:
+            print(problem[1], file=sys.stderr)
+            return problem[0]
         from tf1_tutorials.legacy import check
 
         return check.main(args.script)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from tf1_tutorials.training.settings import parse_assignments
+from tf1_tutorials.training.settings import SettingError, parse_assignments
 
 # command-line flag -> Config field
 SETTING_FLAGS = {
@@ -77,5 +77,11 @@ def overrides_from_args(args: argparse.Namespace) -> dict[str, str]:
     for name in (*SETTING_FLAGS, "scale_inputs"):
         value = getattr(args, name, None)
         if value is not None:
+            if name in overrides:
+                flag = "--" + name.replace("_", "-")
+                raise SettingError(
+                    f"--set {name}={overrides[name]} and {flag} {value}: the same setting twice; "
+                    "give one"
+                )
             overrides[name] = value
     return overrides

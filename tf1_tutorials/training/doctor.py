@@ -14,6 +14,7 @@ payload's published digest). Each mirror gets one HEAD request, all at once, ans
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shutil
@@ -26,19 +27,35 @@ from importlib import metadata
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from tf1_tutorials.data import cifar10, mnist
-from tf1_tutorials.data.errors import CorruptDatasetError
-from tf1_tutorials.data.sources import (
-    DATA_DIR_ENV,
-    LOCAL_SOURCE_ENV,
-    default_data_dir,
-    load,
-    local_source_dir,
-)
+from tf1_tutorials import broken_environment
+
+try:  # NumPy: a broken or shadowed one must not stop the doctor that would name it
+    from tf1_tutorials.data import cifar10, mnist
+    from tf1_tutorials.data.errors import CorruptDatasetError
+    from tf1_tutorials.data.sources import (
+        DATA_DIR_ENV,
+        LOCAL_SOURCE_ENV,
+        default_data_dir,
+        load,
+        local_source_dir,
+    )
+    from tf1_tutorials.training.runner import RUNS_DIR
+
+    DATA_LAYER_ERROR: Exception | None = None
+except Exception as err:  # noqa: BLE001 (said as a FAIL line by check_imports)
+    DATA_LAYER_ERROR = err
+    RUNS_DIR = Path("runs")  # runner's, which needs NumPy
 
 DISTRIBUTION = "tf1-tutorials"
 CHECKED_PACKAGES = ("tensorflow", "tf-keras", "tf-slim", "tensorboard", "numpy")
 REQUIRED_PACKAGES = ("tensorflow", "tf-keras", "tf-slim")  # no graph variant runs without them
+# Distribution -> the module it installs, looked for where `import` would find it.
+MODULES = {
+    "tensorflow": "tensorflow",
+    "tf-keras": "tf_keras",
+    "tf-slim": "tf_slim",
+    "numpy": "numpy",
+}
 # Two experts checkpoints (weights and Adam's two slots, about 40 MB each) and the event files.
 MIN_FREE_BYTES = 200 * 1024**2
 CIFAR10_RUNS = "cifar10_graph and keras_sequential --dataset cifar10"
@@ -98,7 +115,40 @@ def check_python(requires: str | None) -> Check:
     )
 
 
-def check_packages(pins: dict[str, str]) -> list[Check]:
+def check_imports() -> tuple[list[Check], set[str]]:
+    """A FAIL line for each library ``import`` would not take from its installed distribution
+    (a same-named folder on PYTHONPATH shadows it) or, for NumPy, that fails to import; and the
+    distributions concerned. TensorFlow is located, not imported (that takes seconds)."""
+    checks, broken = [], set()
+    for dist_name, module in MODULES.items():
+        try:
+            spec = importlib.util.find_spec(module)
+        except (ImportError, ValueError) as err:
+            checks.append(Check("FAIL", f"{module}: cannot be looked for ({err})"))
+            broken.add(dist_name)
+            continue
+        origin = spec.origin if spec is not None else None
+        installed = broken_environment.shadows(module, origin)
+        if installed is not None:
+            checks.append(
+                Check(
+                    "FAIL",
+                    f"{module}: `import {module}` finds {origin}, which shadows the installed "
+                    f"{dist_name} ({installed}); take it off PYTHONPATH",
+                )
+            )
+            broken.add(dist_name)
+    if DATA_LAYER_ERROR is not None and "numpy" not in broken:
+        said = broken_environment.explain(DATA_LAYER_ERROR)
+        text = said[0] if said else f"{type(DATA_LAYER_ERROR).__name__}: {DATA_LAYER_ERROR}"
+        checks.append(Check("FAIL", f"the data reader cannot be imported: {text}"))
+        broken.add("numpy")
+    return checks, broken
+
+
+def check_packages(pins: dict[str, str], broken: set[str] = frozenset()) -> list[Check]:
+    """The installed versions against the pins; ``broken``: distributions ``import`` would not
+    use (check_imports), never reported as ok."""
     installed, checks = {}, []
     for name in CHECKED_PACKAGES:
         try:
@@ -126,7 +176,7 @@ def check_packages(pins: dict[str, str]) -> list[Check]:
                 "(their major.minor versions must agree for tf.compat.v1.layers)",
             )
         )
-    same = [f"{n} {v}" for n, v in installed.items() if n not in differ]
+    same = [f"{n} {v}" for n, v in installed.items() if n not in differ and n not in broken]
     if same:
         checks.insert(0, Check("ok", f"{', '.join(same)}: as pinned in setup.cfg"))
     return checks
@@ -170,6 +220,10 @@ def probe_all(urls: list[str], timeout: float) -> dict[str, str | None]:
     """Every URL probed at once; a probe still waiting (a name lookup that hangs) after
     ``timeout`` plus a second is left behind in a daemon thread and counts as no answer."""
     answers: dict[str, str | None] = {url: f"no answer within {timeout:g} s" for url in urls}
+    if not broken_environment.address_space_suffices():
+        # Name lookups and TLS that run out of address space can crash the process (measured
+        # under ulimit -v 300000): under such a limit no run can start anyway.
+        return {url: "not asked, under the address-space limit (ulimit -v)" for url in urls}
 
     def run(url: str) -> None:
         answers[url] = probe(url, timeout)
@@ -361,6 +415,22 @@ def check_reference_runtime() -> Check:
 
 
 def diagnose(data_dir: str | None, logdir: str, timeout: float) -> list[Check]:
+    imports, broken = check_imports()
+    if DATA_LAYER_ERROR is not None:  # the data and mirror checks need the reader, and NumPy
+        try:
+            pins, requires = _pins()
+            checks = [check_python(requires), *check_packages(pins, broken)]
+        except metadata.PackageNotFoundError:
+            checks = [Check("FAIL", f"{DISTRIBUTION} is not installed: its pins cannot be read")]
+        skipped = Check("note", "data and mirrors: not checked, the data reader cannot be imported")
+        return [
+            *checks,
+            *imports,
+            check_onednn(),
+            skipped,
+            check_disk(Path(logdir)),
+            check_memory(),
+        ]
     mnist_dir = Path(data_dir) if data_dir else default_data_dir(mnist.LOCAL_SUBDIR)
     urls = [base + mnist.TEST_LABELS for base in mnist.MIRRORS] + [cifar10.CIFAR10_SOURCE_URL]
     answers: dict[str, str | None] = {}
@@ -368,10 +438,28 @@ def diagnose(data_dir: str | None, logdir: str, timeout: float) -> list[Check]:
     prober.start()  # the mirrors answer (or not) while the data files are verified
     try:
         pins, requires = _pins()
-        checks = [check_python(requires), *check_packages(pins)]
+        checks = [check_python(requires), *check_packages(pins, broken)]
     except metadata.PackageNotFoundError:
         checks = [Check("FAIL", f"{DISTRIBUTION} is not installed: its pins cannot be read")]
-    checks += [check_onednn(), check_reference_runtime(), where_data_is_looked_for(mnist_dir)]
+    checks += [
+        *imports,
+        check_onednn(),
+        check_reference_runtime(),
+        where_data_is_looked_for(mnist_dir),
+    ]
     prober.join()
-    checks += [*check_data(mnist_dir, answers), check_mirrors(answers), check_disk(Path(logdir))]
+    try:
+        checks += check_data(mnist_dir, answers)
+    except MemoryError:
+        said = broken_environment.explain(MemoryError())[0]
+        checks.append(Check("FAIL", f"data: not verified: {said}"))
+    checks += [check_mirrors(answers), check_disk(Path(logdir)), check_memory()]
     return checks
+
+
+def check_memory() -> Check:
+    try:
+        broken_environment.check_address_space()
+    except broken_environment.UserError as err:
+        return Check("FAIL", f"memory: {err}; a run is refused")
+    return Check("ok", "memory: no address-space limit below what TensorFlow needs")

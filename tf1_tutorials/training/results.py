@@ -137,12 +137,43 @@ def read_run(logdir: Path) -> dict | None:
 
 
 def holds_a_run(logdir: Path) -> bool:
-    """Whether ``logdir`` holds a run's files (its record, result or checkpoints)."""
+    """Whether ``logdir`` holds a run: something to resume (a checkpoint) or its result. A
+    ``run.json`` alone is a run that ended before its first checkpoint (:func:`abandoned`)."""
     logdir = Path(logdir)
     if not logdir.is_dir():
         return False
-    names = (RUN_FILE, RESULT_FILE, CHECKPOINT_STATE)
+    names = (RESULT_FILE, CHECKPOINT_STATE)
     return any((logdir / name).exists() for name in names) or bool(checkpoint_steps(logdir))
+
+
+def abandoned(logdir: Path) -> bool:
+    """Whether ``logdir`` holds the ``run.json`` of a run that ended before it had anything to
+    resume (asked under the log directory's lock, so that run is not still going)."""
+    return (Path(logdir) / RUN_FILE).is_file() and not holds_a_run(logdir)
+
+
+def is_finished(logdir: Path, total_steps: int) -> bool:
+    """Whether the run in ``logdir`` has its result and a checkpoint at ``total_steps`` or later."""
+    steps = checkpoint_steps(logdir)
+    return (Path(logdir) / RESULT_FILE).is_file() and bool(steps) and steps[-1] >= total_steps
+
+
+def remove_unfinished(logdir: Path, made: bool, keep: str = "") -> None:
+    """After a run that ended before it had anything to resume: remove its ``run.json`` and,
+    when the run ``made`` the folder, the folder if nothing else (but ``keep``) is in it."""
+    logdir = Path(logdir)
+    if holds_a_run(logdir):
+        return
+    (logdir / RUN_FILE).unlink(missing_ok=True)
+    if made:
+        try:
+            leftovers = [path.name for path in logdir.iterdir() if path.name != keep]
+            if not leftovers:
+                if keep:
+                    (logdir / keep).unlink(missing_ok=True)
+                logdir.rmdir()
+        except OSError:
+            pass
 
 
 def checkpoint_steps(logdir: Path) -> list[int]:

@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tf1_tutorials import variants
+from tf1_tutorials import broken_environment, variants
 from tf1_tutorials.errors import (
     ENVIRONMENT,
     USAGE,
@@ -35,10 +35,11 @@ from tf1_tutorials.errors import (
     check_writable_dir,
 )
 from tf1_tutorials.evidence import bands
-from tf1_tutorials.training import results
+from tf1_tutorials.training import logdir_lock, results
 from tf1_tutorials.training.settings import (
     RunSettings,
     check_batch_size,
+    check_threads,
     make_config,
     static_variant,
 )
@@ -64,6 +65,8 @@ class Plan:
     seed: int
     logdir: Path
     resume: bool
+    reused: bool = False  # a new run in the folder of one that stopped before its first checkpoint
+    finished: bool = False  # a resume of a run that has trained all its steps and has its result
 
 
 def default_logdir(variant: str, resume: bool) -> Path:
@@ -85,6 +88,30 @@ def default_logdir(variant: str, resume: bool) -> Path:
         number += 1
         logdir = RUNS_DIR / f"{variant}-{stamp}-{number}"
     return logdir
+
+
+def check_logdir_name(logdir: Path) -> None:
+    """UsageError when TensorFlow could not be given ``logdir``'s name: it takes UTF-8 paths only,
+    and a name that is not (read under LC_ALL=C, say) would fail once training has begun."""
+    try:
+        str(logdir).encode("utf-8")
+    except UnicodeEncodeError:
+        shown = os.fsencode(logdir).decode("utf-8", "backslashreplace")
+        raise UsageError(
+            f"--logdir {shown}: the name is not valid UTF-8, which TensorFlow needs of a path",
+            hint="give a log directory whose name is UTF-8",
+        ) from None
+
+
+def check_download_timeout() -> None:
+    """UserError naming the variable and its value when the download timeout is not a number
+    of seconds (found now, not when a download would need it)."""
+    from tf1_tutorials.data.sources import download_timeout
+
+    try:
+        download_timeout()
+    except ValueError as err:
+        raise UserError(str(err)) from None
 
 
 def _step_flag(config) -> str:
@@ -142,6 +169,7 @@ def plan(settings: RunSettings) -> Plan:
     """Check every setting of a run before TensorFlow is imported or anything is written but an
     (empty) log directory; SettingError/UsageError or FileProblem naming the first bad one."""
     name, seed, resume = settings.variant, settings.seed, settings.resume
+    finished = False
     try:
         variant = variants.get(name)
     except ValueError as err:
@@ -155,8 +183,7 @@ def plan(settings: RunSettings) -> Plan:
         raise UsageError(f"--summaries {settings.summaries}: graph variants only, not {name}")
     if seed is not None and seed not in SEED_RANGE:
         raise UsageError(f"--seed: must be 0 to {2**32 - 1}, got {seed}")
-    if settings.threads < 0:
-        raise UsageError(f"--threads: must be 0 (all cores) or more, got {settings.threads}")
+    check_threads(settings.threads)
     if settings.checkpoint_every < 0:
         raise UsageError(
             f"--checkpoint-every: must be 0 (only at the end) or more, "
@@ -172,6 +199,7 @@ def plan(settings: RunSettings) -> Plan:
         overrides, seed = _resume_settings(name, static, overrides, logdir, seed)
         config = make_config(static.config_class, overrides, name)
         _check_resume_steps(config, logdir)
+        finished = results.is_finished(logdir, config.total_steps)
     elif results.holds_a_run(logdir):
         held = results.read_run(logdir) if (logdir / results.RUN_FILE).is_file() else None
         what = f"a {held['variant']} run" if held and "variant" in held else "another run's files"
@@ -181,16 +209,55 @@ def plan(settings: RunSettings) -> Plan:
         )
     dataset = getattr(config, "dataset", static.dataset)
     check_batch_size(config, dataset, static.kind)
+    check_logdir_name(logdir)
+    broken_environment.check_address_space()
+    check_download_timeout()
     check_writable_dir(logdir, "--logdir")
     if seed is None:
         seed = secrets.randbelow(2**31)
-    return Plan(variant, static.kind, dataset, overrides, seed, logdir, resume)
+    reused = not resume and results.abandoned(logdir)
+    return Plan(variant, static.kind, dataset, overrides, seed, logdir, resume, reused, finished)
 
 
 def run(settings: RunSettings, say=print) -> tuple[dict, Path]:
-    """Run ``settings`` in this process; return its result record and the result file."""
+    """Run ``settings`` in this process; return its result record and the result file.
+
+    The log directory is this run's alone while it runs (:mod:`.logdir_lock`): the
+    settings are checked, the lock taken, and the log directory checked again under it. A run
+    that ends before it has anything to resume (a checkpoint or its result) leaves nothing of its
+    own behind: not its ``run.json``, nor the folder if it made it."""
     started = time.perf_counter()
-    checked = plan(settings)
+    made_logdir = settings.logdir is None or not settings.logdir.exists()
+    try:
+        checked = plan(settings)  # every argument, before the lock is asked for
+    except UserError:
+        if settings.logdir is not None:  # "in use" says more than what a run in progress lacks
+            logdir_lock.check_free(settings.logdir)
+        raise
+    with logdir_lock.hold(checked.logdir):
+        checked = plan(dataclasses.replace(settings, logdir=checked.logdir))
+        if checked.finished:
+            path = checked.logdir / results.RESULT_FILE
+            say(
+                f"{checked.logdir}: the run there is finished "
+                f"({results.checkpoint_steps(checked.logdir)[-1]} steps and its result); "
+                f"nothing to resume, {path.name} unchanged"
+            )
+            return results.read(path), path
+        if checked.reused:
+            say(
+                f"note: {checked.logdir} held a run that stopped before its first checkpoint "
+                "(nothing to resume); this run starts over there"
+            )
+        try:
+            return _run_planned(settings, checked, started, say)
+        except BaseException:
+            if not checked.resume:
+                results.remove_unfinished(checked.logdir, made_logdir, keep=logdir_lock.LOCK_FILE)
+            raise
+
+
+def _run_planned(settings: RunSettings, checked: Plan, started: float, say) -> tuple[dict, Path]:
     name, data_dir = settings.variant, settings.data_dir
     module = checked.variant.load()
     config = make_config(module.Config, checked.overrides, name)

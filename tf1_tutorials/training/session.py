@@ -15,13 +15,13 @@ directory and renamed into place only once complete, so a full disk leaves no pa
 and the previous one still loads. Before training starts the log directory must have room for three
 checkpoints of the model (a new one is written before the oldest of the two kept is removed).
 
-Ctrl-C (SIGINT) or SIGTERM during training saves a checkpoint at the step reached and raises
-KeyboardInterrupt (``Terminated``, a KeyboardInterrupt, for SIGTERM), so ``resume=True`` continues
-from there. Both are taken between steps, never in the middle of a step, a summary or a checkpoint
-save; a second Ctrl-C before the step ends stops at once (the checkpoint is still saved, named by
-the step the graph's own counter reached), and further signals while that checkpoint is saved are
-ignored. Signal handlers someone else installed are left alone.
-"""
+Ctrl-C (SIGINT), SIGTERM or SIGHUP (the terminal closed) during training saves a checkpoint at the
+step reached and raises KeyboardInterrupt (``Terminated``, a KeyboardInterrupt, for SIGTERM and
+SIGHUP), so ``resume=True`` continues from there. All are taken between steps, never in the middle
+of a step, a summary or a checkpoint save; a second Ctrl-C before the step ends stops at once (the
+checkpoint is still saved, named by the step the graph's own counter reached), and further signals
+while that checkpoint is saved are ignored. Signal handlers someone else installed are left
+alone."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ FULL_SUMMARY_IMAGES = 3
 
 
 class _StopRequest:
-    """Set by SIGINT or SIGTERM while training; the loop checks it between steps."""
+    """Set by SIGINT, SIGTERM or SIGHUP while training; the loop checks it between steps."""
 
     def __init__(self):
         self.signum: int | None = None
@@ -79,19 +79,24 @@ class _StopRequest:
     def check(self, step: int) -> None:
         if self.signum is not None:
             self.honoured = True
-            if self.signum == signal.SIGTERM:
-                raise Terminated(f"SIGTERM at step {step}")
+            if self.signum != signal.SIGINT:
+                name = signal.Signals(self.signum).name
+                raise Terminated(f"{name} at step {step}", signum=self.signum)
             raise KeyboardInterrupt
 
 
 # Each signal is taken over only while it still has the effect Python gives it by default.
-_DEFAULT_HANDLERS = {signal.SIGINT: signal.default_int_handler, signal.SIGTERM: signal.SIG_DFL}
+_DEFAULT_HANDLERS = {
+    signal.SIGINT: signal.default_int_handler,
+    signal.SIGTERM: signal.SIG_DFL,
+    signal.SIGHUP: signal.SIG_DFL,
+}
 
 
 @contextlib.contextmanager
 def _signals_stop_training():
-    """A _StopRequest that SIGINT and SIGTERM set for the duration of the block. A signal the
-    block did not act on (one during the last checkpoint save) is delivered again once it ends.
+    """A _StopRequest that SIGINT, SIGTERM and SIGHUP set for the duration of the block. A signal
+    the block did not act on (one during the last checkpoint save) is delivered again once it ends.
     Main thread only: elsewhere signals cannot be handled, and they keep their usual effect."""
     request = _StopRequest()
     previous = {}
@@ -308,8 +313,11 @@ def train(module, config, data, settings: RunSettings, say=print) -> Outcome:
             # counter says which step the variables are at.
             step = int(sess.run(model.global_step))
             checkpoints.save(sess, step)
-            how = "stopped by SIGTERM" if isinstance(err, Terminated) else "interrupted"
-            say(f"{how} at step {step}; checkpoint saved in {logdir} (--resume continues)")
+            how = "interrupted"
+            if isinstance(err, Terminated):
+                how = f"stopped by {signal.Signals(err.signum).name}"
+            with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
+                say(f"{how} at step {step}; checkpoint saved in {logdir} (--resume continues)")
             raise
         finally:
             if bar is not None:

@@ -32,6 +32,11 @@ KERAS_OPTIMIZERS = ("sgd", "adam", "adamax", "adagrad", "adadelta", "rmsprop", "
 POSITIVE_COUNTS = ("steps", "epochs", "batches_per_epoch", "batch_size", "eval_batch_size")
 # Counts where 0 means "none" or "all": steps_per_epoch 0 is every batch, log_every_* 0 is silence.
 COUNTS = ("steps_per_epoch", "shuffle_buffer", "log_every_steps", "log_every_epochs")
+# TensorFlow counts steps in an int64 (the global step), so no count or total of steps goes above.
+INT64_MAX = 2**63 - 1
+# Intra-op threads: TensorFlow takes an int32, and each is an OS thread; past a few per core they
+# only wait on each other, and 1,024 is more than the largest machines have cores.
+MAX_THREADS = 1024
 
 
 class SettingError(UsageError):
@@ -89,6 +94,17 @@ def check_values(config) -> None:
         value = getattr(config, name, None)
         if value is not None and value < 0:
             raise SettingError(f"{name}: must be 0 or more, got {value!r}")
+    for name in (*POSITIVE_COUNTS, *COUNTS):
+        value = getattr(config, name, None)
+        if isinstance(value, int) and value > INT64_MAX:
+            raise SettingError(
+                f"{name}: {value} is above {INT64_MAX:,}, the most TensorFlow's int64 counts hold"
+            )
+    total = getattr(config, "total_steps", None)
+    if isinstance(total, int) and total > INT64_MAX:
+        raise SettingError(
+            f"total steps: {total} is above {INT64_MAX:,}, the most TensorFlow's global step holds"
+        )
     units = getattr(config, "hidden_units", None)
     if units is not None and not all(count > 0 for count in units):
         raise SettingError(f"hidden_units: each layer needs at least one unit, got {units!r}")
@@ -104,6 +120,17 @@ def check_values(config) -> None:
     dataset = getattr(config, "dataset", None)
     if dataset is not None and dataset not in DATASETS:
         raise SettingError(f"dataset: {dataset!r} is not one of {', '.join(DATASETS)}")
+
+
+def check_threads(threads: int) -> None:
+    """UsageError for a thread count TensorFlow cannot or should not be given."""
+    if threads < 0:
+        raise UsageError(f"--threads: must be 0 (all cores) or more, got {threads}")
+    if threads > MAX_THREADS:
+        raise UsageError(
+            f"--threads: {threads} is more than {MAX_THREADS:,}; each is an OS thread, and past a "
+            "few per core they only wait on each other"
+        )
 
 
 def check_batch_size(config, dataset: str | None, kind: str) -> None:
@@ -154,7 +181,10 @@ def parse_assignments(pairs: list[str]) -> dict[str, str]:
         name, sep, value = pair.partition("=")
         if not sep or not name:
             raise SettingError(f"--set: expected NAME=VALUE, got {pair!r}")
-        out[name.strip().replace("-", "_")] = value.strip()
+        key = name.strip().replace("-", "_")
+        if key in out:
+            raise SettingError(f"--set {key}: given twice; a setting takes one value")
+        out[key] = value.strip()
     return out
 
 
