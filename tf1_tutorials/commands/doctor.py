@@ -7,8 +7,7 @@ from __future__ import annotations
 import argparse
 
 from tf1_tutorials.errors import UsageError
-from tf1_tutorials.training.doctor import diagnose
-from tf1_tutorials.training.runner import RUNS_DIR
+from tf1_tutorials.training.doctor import RUNS_DIR, diagnose
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
