@@ -139,3 +139,12 @@ def test_one_reference_script_gives_the_documented_divergence_on_both_runtimes(t
     result = reference_runtime.parse_result(done.stdout)
     assert result is not None and result.test_accuracy == pytest.approx(0.098)
     assert math.isnan(result.loss)
+
+
+def test_a_reference_process_never_inherits_what_tensorflow_2_set(monkeypatch):
+    """TensorFlow 2 sets TF2_BEHAVIOR=1 in os.environ on import, which makes TF 1.15 eager."""
+    monkeypatch.setenv("TF2_BEHAVIOR", "1")
+    monkeypatch.setenv("TF_USE_LEGACY_KERAS", "1")
+    env = reference_runtime.environment()
+    assert "TF2_BEHAVIOR" not in env and "TF_USE_LEGACY_KERAS" not in env
+    assert env["PATH"] == os.environ["PATH"]

@@ -50,6 +50,24 @@ FLAGS = {"learning_rate": "--learning_rate", "steps": "--steps", "epochs": "--ep
 SWITCHES = {"scale_inputs": "--scale_inputs"}
 
 
+# What TensorFlow 2 writes into os.environ when imported (TF2_BEHAVIOR=1 turns TensorFlow 1.15 eager,
+# and placeholders fail): never passed on to a reference process.
+TF2_ONLY_VARIABLES = (
+    "TF2_BEHAVIOR",
+    "TF_USE_LEGACY_KERAS",
+    "TPU_ML_PLATFORM",
+    "TPU_ML_PLATFORM_VERSION",
+)
+
+
+def environment(base: dict | None = None) -> dict:
+    """``base`` (default: this process's environment) without what TensorFlow 2 set in it."""
+    env = dict(os.environ if base is None else base)
+    for name in TF2_ONLY_VARIABLES:
+        env.pop(name, None)
+    return env
+
+
 def venv_dir() -> Path:
     return Path(os.environ.get(VENV_ENV) or CHECKOUT / ".venv-tf115")
 
@@ -167,7 +185,7 @@ def run_reference(variant: str, settings: dict, seed: int, log: Path) -> dict:
     """One reference run in a fresh TensorFlow 1.15.5 process, as a measurement record; its whole
     output is kept in ``log``."""
     command = [str(python()), *script_command(variant, settings, seed, staged_data(variant))]
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONHASHSEED="0")
+    env = dict(environment(), TF_CPP_MIN_LOG_LEVEL="2", PYTHONHASHSEED="0")
     started = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with open(log, "w", encoding="utf-8") as out:

@@ -162,7 +162,7 @@ def environments(strict_devices: bool) -> tuple[dict, dict]:
     _absolute_pythonpath(project)
     if strict_devices:
         project[STRICT_ENV] = "1"
-    reference = dict(os.environ, PYTHONUNBUFFERED="1")
+    reference = dict(reference_runtime.environment(), PYTHONUNBUFFERED="1")
     reference.pop("PYTHONPATH", None)
     return project, reference
 
