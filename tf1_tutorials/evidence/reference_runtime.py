@@ -50,8 +50,8 @@ FLAGS = {"learning_rate": "--learning_rate", "steps": "--steps", "epochs": "--ep
 SWITCHES = {"scale_inputs": "--scale_inputs"}
 
 
-# What TensorFlow 2 writes into os.environ when imported (TF2_BEHAVIOR=1 turns TensorFlow 1.15 eager,
-# and placeholders fail): never passed on to a reference process.
+# What TensorFlow 2 writes into os.environ when imported (TF2_BEHAVIOR=1 turns TensorFlow 1.15
+# eager, and placeholders fail): never passed on to a reference process.
 TF2_ONLY_VARIABLES = (
     "TF2_BEHAVIOR",
     "TF_USE_LEGACY_KERAS",
