@@ -134,8 +134,8 @@ def test_unsupported_api_is_one_line_and_status_2(form, api):
 
 def test_missing_names_of_a_namespace_are_reported_as_the_tf1_api(monkeypatch):
     # What ``tf.mul`` and ``from tensorflow import mul`` meet, without importing TensorFlow.
-    from tf1_tutorials.legacy.namespace import Namespace
-    from tf1_tutorials.legacy.tensorflow_api import explain
+    from tf1_tutorials.legacy.shims.tensorflow.api import explain
+    from tf1_tutorials.legacy.shims.tensorflow.namespace import Namespace
     from tf1_tutorials.legacy.unsupported import UnsupportedAPI, unsupported_message
 
     source, train = types.ModuleType("v1"), types.ModuleType("v1.train")
@@ -454,7 +454,7 @@ def test_numpy_integer_scalars_in_shapes_sizes_and_depths(real_data):
 
 
 def test_python_ints_replaces_numpy_integers_in_nested_shapes_only():
-    from tf1_tutorials.legacy.numpy_shapes import python_ints
+    from tf1_tutorials.legacy.shims.tensorflow.numpy_shapes import python_ints
 
     shape = python_ints([np.uint8(3), (np.int16(2), 4), None, -1])
     assert shape == [3, (2, 4), None, -1]
@@ -499,7 +499,7 @@ def test_keras_cifar10_cnn_fit_generator_with_worker_threads_and_validation_arra
 def test_generator_shared_by_threads_is_read_one_at_a_time():
     import threading
 
-    from tf1_tutorials.legacy.keras_api import LockedIterator
+    from tf1_tutorials.legacy.shims.keras.api import LockedIterator
 
     inside, overlaps = [0], []
 
@@ -599,7 +599,7 @@ def test_expected_bytes_check_meets_a_served_line_saying_the_gz_was_re_made(real
 
 
 def test_a_stored_gz_with_the_published_bytes_is_served_as_the_published_file(monkeypatch):
-    from tf1_tutorials.legacy import urls
+    from tf1_tutorials.legacy.shims.data import urls
 
     data = b"\x1f\x8b published stand-in"
     published = (len(data), hashlib.md5(data).hexdigest())

@@ -19,8 +19,8 @@ from data_support import real_data_root
 
 from tf1_tutorials import cli
 from tf1_tutorials.evidence import reference_runtime
-from tf1_tutorials.legacy import compare
-from tf1_tutorials.legacy.compare_report import (
+from tf1_tutorials.legacy.compare import sides as compare
+from tf1_tutorials.legacy.compare.verdict import (
     Run,
     compare_values,
     printed_result,
@@ -279,7 +279,7 @@ def write_script(directory: Path, body: str) -> Path:
 
 
 # Which side a script runs on: the project's child process has the legacy import hook loaded.
-ON_PROJECT = "'tf1_tutorials.legacy.imports' in sys.modules"
+ON_PROJECT = "'tf1_tutorials.legacy.import_hook' in sys.modules"
 
 
 def test_the_same_printed_number_on_both_sides_exits_0(fake_reference, tmp_path):

@@ -3,7 +3,7 @@
 import argparse
 import sys
 
-from tf1_tutorials.legacy import runner
+from tf1_tutorials.legacy import run as runner
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,6 +1,6 @@
 """The child process of a legacy run: install the import hook, then run the script as Python would.
 
-``python -m tf1_tutorials.legacy.bootstrap SCRIPT.py [ARGS...]`` (runner.py builds the command).
+``python -m tf1_tutorials.legacy.bootstrap SCRIPT.py [ARGS...]`` (run.py builds the command).
 The script runs as ``__main__`` with ``__file__`` its absolute path, ``sys.argv`` its path as given
 and its arguments, and ``sys.path[0]`` its directory. Its exit status is its own: ``sys.exit(n)``
 ends the process with n, an uncaught exception prints the usual traceback (from the script's first
@@ -19,7 +19,9 @@ import sys
 import traceback
 import types
 
-from tf1_tutorials.legacy import imports, tensorflow_api, urls
+from tf1_tutorials.legacy import import_hook as imports
+from tf1_tutorials.legacy.shims.data import urls
+from tf1_tutorials.legacy.shims.tensorflow import api as tensorflow_api
 from tf1_tutorials.legacy.unsupported import EXIT_UNSUPPORTED, PROGRAM, unsupported_message
 
 
@@ -87,7 +89,7 @@ def report(err: Exception, script: str, path: str) -> int:
 
 
 def install() -> None:
-    """Serve the TF1-era module names (imports.py) and data URLs (urls.py) in this process."""
+    """Serve the TF1-era module names (import_hook.py) and data URLs (shims/data/urls.py) here."""
     imports.install(tensorflow_api.create)
     urls.install()
 

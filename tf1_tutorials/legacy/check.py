@@ -215,7 +215,7 @@ def method_findings(uses: Uses) -> list[Finding]:
 
 def url_findings(uses: Uses) -> list[Finding]:
     """Canonical MNIST/CIFAR-10 URLs (or the MNIST base URLs files are appended to)."""
-    from tf1_tutorials.legacy import urls
+    from tf1_tutorials.legacy.shims.data import urls
 
     out = []
     for line, url in uses.urls:

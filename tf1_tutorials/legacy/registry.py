@@ -1,12 +1,12 @@
 """What a legacy run does with each TF1/Keras name: one owner for every rule, read by the run and
 by `legacy --check` alike.
 
-Each rule says how a name is served: ``mapped`` (another implementation: tf-slim,
-tf.compat.v1.nn, the project's readers), ``emulated`` (TF1's behaviour imitated here), ``restored``
-(a name, argument or default of Keras 1.2-2.3 that tf-keras changed or removed) or ``unsupported``
-(the run stops with one line naming it). The shims (contrib.py, keras_api.py, keras_layers.py,
-keras_optimizers.py, tensorflow_api.py) take their tables from here; check.py reports from the
-same tables. Nothing here imports TensorFlow.
+Each rule says how a name is served: ``mapped`` (another implementation: tf-slim, tf.compat.v1.nn,
+the project's readers), ``emulated`` (TF1's behaviour imitated here), ``restored`` (a name, argument
+or default of Keras 1.2-2.3 that tf-keras changed or removed) or ``unsupported`` (the run stops with
+one line naming it). The shims (shims/contrib/api.py, shims/keras/api.py, shims/keras/layers.py,
+shims/keras/optimizers.py, shims/tensorflow/api.py) take their tables from here; check.py reports
+from the same tables. Nothing here imports TensorFlow.
 """
 
 from __future__ import annotations
@@ -61,13 +61,13 @@ CONTRIB_UNMAPPED = (
 # other name of the part is not served).
 CONTRIB_SERVED = {
     "seq2seq": (
-        "tf1_tutorials.legacy.contrib_seq2seq",
+        "tf1_tutorials.legacy.shims.contrib.seq2seq",
         ("sequence_loss",),
         "of tf.contrib.seq2seq only sequence_loss is provided; its decoders (BasicDecoder, "
         "dynamic_decode), helpers and attention wrappers left with tf.contrib",
     ),
     "factorization": (
-        "tf1_tutorials.legacy.contrib_factorization",
+        "tf1_tutorials.legacy.shims.contrib.factorization",
         (
             "KMeans",
             "RANDOM_INIT",
@@ -93,20 +93,20 @@ NAMES = (
 # api is filled in from the name. SHARED ones are served under ``tf.keras`` too.
 KERAS_SHIMS = {
     "utils.np_utils": (
-        "tf1_tutorials.legacy.keras_np_utils",
+        "tf1_tutorials.legacy.shims.keras.np_utils",
         RESTORED,
         "Keras 1/2's np_utils (nb_classes= accepted)",
     ),
-    "datasets.mnist": ("tf1_tutorials.legacy.keras_mnist", MAPPED, READER + " (no download)"),
+    "datasets.mnist": ("tf1_tutorials.legacy.shims.keras.mnist", MAPPED, READER + " (no download)"),
     "datasets.cifar10": (
-        "tf1_tutorials.legacy.keras_cifar10",
+        "tf1_tutorials.legacy.shims.keras.cifar10",
         MAPPED,
         "tf1-tutorials' CIFAR-10 reader (no download)",
     ),
 }
 KERAS_ERA_MODULES = {
-    "optimizers": ("tf1_tutorials.legacy.keras_optimizers", None, ""),
-    "layers": ("tf1_tutorials.legacy.keras_layers", None, ""),
+    "optimizers": ("tf1_tutorials.legacy.shims.keras.optimizers", None, ""),
+    "layers": ("tf1_tutorials.legacy.shims.keras.layers", None, ""),
 }
 # Keras 1 and 2.0-2.2 module names tf-keras dropped, for standalone ``keras`` only.
 KERAS_MODULE_ALIASES = {
@@ -116,33 +116,33 @@ KERAS_MODULE_ALIASES = {
         "Keras 1's name for keras.losses",
     ),
     "utils.visualize_util": (
-        "tf1_tutorials.legacy.keras_visualize_util",
+        "tf1_tutorials.legacy.shims.keras.visualize_util",
         RESTORED,
         "Keras 1's module: plot() is plot_model(), model_to_dot()",
     ),
     "utils.vis_utils": (
-        "tf1_tutorials.legacy.keras_visualize_util",
+        "tf1_tutorials.legacy.shims.keras.visualize_util",
         RESTORED,
         "Keras 2's module: plot_model(), model_to_dot()",
     ),
     "engine": (
-        "tf1_tutorials.legacy.keras_engine",
+        "tf1_tutorials.legacy.shims.keras.engine",
         RESTORED,
         "Keras 1-2.2's engine (Layer, InputSpec, Input, Model, get_source_inputs)",
     ),
     "engine.topology": (
-        "tf1_tutorials.legacy.keras_engine",
+        "tf1_tutorials.legacy.shims.keras.engine",
         RESTORED,
         "Keras 1-2.1's engine.topology (Layer, InputSpec, Input, Container)",
     ),
     "engine.training": (
-        "tf1_tutorials.legacy.keras_engine",
+        "tf1_tutorials.legacy.shims.keras.engine",
         RESTORED,
         "Keras 1-2.2's engine.training (Model)",
     ),
-    "legacy": ("tf1_tutorials.legacy.keras_legacy", RESTORED, "Keras 2.0-2.2's keras.legacy"),
+    "legacy": ("tf1_tutorials.legacy.shims.keras.legacy", RESTORED, "Keras 2.0-2.2's keras.legacy"),
     "legacy.interfaces": (
-        "tf1_tutorials.legacy.keras_legacy",
+        "tf1_tutorials.legacy.shims.keras.legacy",
         RESTORED,
         "Keras 2.0-2.2's argument-conversion decorators (no conversion left to do)",
     ),

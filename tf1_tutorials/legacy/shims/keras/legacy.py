@@ -3,7 +3,7 @@
 Keras 2.0-2.2 decorated its layers and optimizers with ``interfaces.legacy_*_support`` (converting
 Keras 1 arguments), and custom layers and optimizers of the era did the same. Here every such
 decorator returns the function as it is: the Keras 1 arguments a legacy run accepts are converted
-where the layers and ``fit`` take them (keras_layers.py, keras_api.py).
+where the layers and ``fit`` take them (shims/keras/layers.py, shims/keras/api.py).
 """
 
 from __future__ import annotations

@@ -3,13 +3,14 @@
 TensorFlow 2 has no tf.contrib. ``tf.contrib.slim`` is tf-slim itself; ``tf.contrib.layers`` is
 tf-slim's layers with its initializers, regularizers, ``optimize_loss`` and summaries (what
 ``tf.contrib.layers`` held at its top level); ``tf.contrib.framework`` is tf-slim's ``arg_scope``
-and variable helpers (tf-slim is made to work on current TensorFlow first, see slim_support.py).
-``tf.contrib.rnn`` is ``tf.compat.v1.nn.rnn_cell`` (the cells, wrappers and ``LSTMStateTuple``)
-with ``static_rnn``, ``static_bidirectional_rnn`` and ``static_state_saving_rnn`` from
-``tf.compat.v1.nn``. ``tf.contrib.learn`` is its MNIST data helpers only (contrib_learn.py);
-``tf.contrib.seq2seq`` its ``sequence_loss`` (contrib_seq2seq.py) and ``tf.contrib.factorization``
-its ``KMeans`` (contrib_factorization.py). Any other part, or name, raises an unsupported-API error
-naming it, with the reason registry.py gives (``tensor_forest`` has its own).
+and variable helpers (tf-slim is made to work on current TensorFlow first, see
+shims/contrib/slim_support.py). ``tf.contrib.rnn`` is ``tf.compat.v1.nn.rnn_cell`` (the cells,
+wrappers and ``LSTMStateTuple``) with ``static_rnn``, ``static_bidirectional_rnn`` and
+``static_state_saving_rnn`` from ``tf.compat.v1.nn``. ``tf.contrib.learn`` is its MNIST data helpers
+only (shims/contrib/learn.py); ``tf.contrib.seq2seq`` its ``sequence_loss``
+(shims/contrib/seq2seq.py) and ``tf.contrib.factorization`` its ``KMeans``
+(shims/contrib/factorization.py). Any other part, or name, raises an unsupported-API error naming
+it, with the reason registry.py gives (``tensor_forest`` has its own).
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ import functools
 import importlib
 import types
 
-from tf1_tutorials.legacy import registry, slim_support
-from tf1_tutorials.legacy.namespace import Namespace
+from tf1_tutorials.legacy import registry
+from tf1_tutorials.legacy.shims.contrib import slim_support
+from tf1_tutorials.legacy.shims.tensorflow.namespace import Namespace
 from tf1_tutorials.legacy.unsupported import UnsupportedAPI, UnsupportedModule
 
 MODULE_NAME = "tensorflow.contrib"
@@ -67,7 +69,7 @@ def _rnn() -> Namespace:
 
 
 def _learn() -> Namespace:
-    from tf1_tutorials.legacy import contrib_learn
+    from tf1_tutorials.legacy.shims.contrib import learn as contrib_learn
 
     learn = Namespace(f"{MODULE_NAME}.learn", "tf.contrib.learn", [contrib_learn], _learn_has_no)
     learn.__dict__["__path__"] = []
@@ -142,7 +144,7 @@ def import_submodule(name: str):
     except UnsupportedAPI as err:
         raise UnsupportedModule(f"tensorflow.contrib.{head}", err.reason) from None
     if head == "learn" and rest:
-        from tf1_tutorials.legacy import contrib_learn
+        from tf1_tutorials.legacy.shims.contrib import learn as contrib_learn
 
         if rest in contrib_learn.SUBMODULES:
             return contrib_learn.SUBMODULES[rest]

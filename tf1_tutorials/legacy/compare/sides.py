@@ -13,7 +13,7 @@ fills it as the script runs (the project's side goes first in every round), and 
 1.15.5's reader then finds the files there.
 
 Both sides' runs are interleaved, the project's first in every round, each line of their output
-kept with the time it arrived (compare_report.py reads them, judges and prints the table). The
+kept with the time it arrived (compare/verdict.py reads them, judges and prints the table). The
 exit status is 0 when the verdict is *same*, 1 for anything else. Nothing here imports TensorFlow.
 """
 
@@ -33,9 +33,9 @@ from pathlib import Path
 
 from tf1_tutorials.errors import FileProblem, MissingFile, UsageError
 from tf1_tutorials.evidence import reference_runtime
-from tf1_tutorials.legacy.compare_report import Run, table, verdict
-from tf1_tutorials.legacy.devices import STRICT_ENV
+from tf1_tutorials.legacy.compare.verdict import Run, table, verdict
 from tf1_tutorials.legacy.launch import command
+from tf1_tutorials.legacy.shims.tensorflow.devices import STRICT_ENV
 
 PROGRAM = "tf1-tutorials legacy --compare"
 SMALL_FILE = 2**20  # files of the script's directory copied beside it, at most this size

@@ -11,13 +11,13 @@ optimizers work in graph mode. Both get, once a script touches Keras:
   Keras 1's names (registry.py); ``Sequential.predict_classes`` and
   ``predict_proba``, which tf-keras removed; ``K.image_dim_ordering()`` and
   ``K.set_image_dim_ordering()`` ('tf' is channels_last, 'th' channels_first); ``get_file``
-  without the published hash check for the data URLs served locally (urls.py).
+  without the published hash check for the data URLs served locally (shims/data/urls.py).
 
 Standalone ``keras`` (``import keras``, ``from keras.layers import ...``) is the Keras of its era on
-top of that: its ``optimizers`` (keras_optimizers.py) have Keras 1.2-2.2's defaults and ``lr=``,
-``decay=`` and lower-case names, also for strings given to ``compile``; its ``layers``
-(keras_layers.py) take Keras 1's arguments; a layer returning a one-item list gives its tensor,
-as Keras 2.2-2.3's did; Keras 1's layer modules (``keras.layers.core``,
+top of that: its ``optimizers`` (shims/keras/optimizers.py) have Keras 1.2-2.2's defaults and
+``lr=``, ``decay=`` and lower-case names, also for strings given to ``compile``; its ``layers``
+(shims/keras/layers.py) take Keras 1's arguments; a layer returning a one-item list gives its
+tensor, as Keras 2.2-2.3's did; Keras 1's layer modules (``keras.layers.core``,
 ``keras.layers.convolutional``, ...) are ``keras.layers``. ``tf.keras`` stays tf-keras's own.
 """
 
@@ -29,7 +29,8 @@ import threading
 import types
 import warnings
 
-from tf1_tutorials.legacy import registry, urls
+from tf1_tutorials.legacy import registry
+from tf1_tutorials.legacy.shims.data import urls
 
 V1_KERAS = "tf_keras.api._v1.keras"
 # keras.<name> -> the module serving it (registry.py owns the tables).
@@ -112,7 +113,7 @@ def submodule(name: str, standalone: bool = True):
 def _strings_are_era_optimizers() -> None:
     from tf_keras.src.engine import training_v1
 
-    from tf1_tutorials.legacy import keras_optimizers
+    from tf1_tutorials.legacy.shims.keras import optimizers as keras_optimizers
 
     compile_model = training_v1.Model.compile
     if getattr(compile_model, "era_optimizers", False):

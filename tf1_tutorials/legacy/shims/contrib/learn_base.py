@@ -2,7 +2,7 @@
 
 ``Datasets`` is the reader's; ``maybe_download(filename, work_directory, source_url)`` downloads as
 TF1's did (through urllib, so the known MNIST and CIFAR-10 URLs are served from the local store,
-see urls.py) unless the file is there already.
+see shims/data/urls.py) unless the file is there already.
 """
 
 from __future__ import annotations

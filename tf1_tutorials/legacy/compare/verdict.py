@@ -1,5 +1,5 @@
 """What a compared run printed, the verdict on two sides' runs, and the table that shows them
-side by side (for `tf1-tutorials legacy --compare`, compare.py). No processes, no files here.
+side by side (for `tf1-tutorials legacy --compare`, compare/sides.py). No processes, no files here.
 
 A run is compared by the number its output ends with (:func:`printed_result`) and timed per step
 from its result line or its ``step N`` lines (:func:`step_time`). The verdict: *same* when both

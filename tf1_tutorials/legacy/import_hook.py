@@ -2,11 +2,12 @@
 
 ``LegacyImporter`` sits first on ``sys.meta_path`` and serves:
 
-- ``tensorflow``: the legacy ``tf`` (tensorflow_api.py), TensorFlow imported in v1 mode on first
-  use, so a script that never imports TensorFlow never pays for it;
-- ``tensorflow.contrib[.*]``: contrib.py (tf-slim), unsupported parts raising UnsupportedModule;
+- ``tensorflow``: the legacy ``tf`` (shims/tensorflow/api.py), TensorFlow imported in v1 mode on
+  first use, so a script that never imports TensorFlow never pays for it;
+- ``tensorflow.contrib[.*]``: shims/contrib/api.py (tf-slim), unsupported parts raising
+  UnsupportedModule;
 - ``tensorflow.examples.tutorials.mnist.input_data``: tf1-tutorials' MNIST reader;
-- ``keras[.*]`` (standalone Keras of its era) and ``tensorflow.keras[.*]``: keras_api.py.
+- ``keras[.*]`` (standalone Keras of its era) and ``tensorflow.keras[.*]``: shims/keras/api.py.
 
 Every other name (``tensorflow.python...``, ``tensorflow.compat.v1``) is left to the normal import
 system, so TensorFlow's own modules are the real ones.
@@ -20,7 +21,8 @@ import sys
 import types
 from collections.abc import Callable
 
-from tf1_tutorials.legacy import contrib, keras_api
+from tf1_tutorials.legacy.shims.contrib import api as contrib
+from tf1_tutorials.legacy.shims.keras import api as keras_api
 from tf1_tutorials.legacy.unsupported import UnsupportedModule
 
 INPUT_DATA = "tensorflow.examples.tutorials.mnist.input_data"
@@ -95,7 +97,7 @@ class LegacyImporter(importlib.abc.MetaPathFinder):
         if name in EXAMPLES_PACKAGES:
             return lambda: package(name)
         if name == INPUT_DATA:
-            return lambda: importlib.import_module("tf1_tutorials.legacy.input_data")
+            return lambda: importlib.import_module("tf1_tutorials.legacy.shims.data.input_data")
         if name.startswith("tensorflow.examples."):
             raise UnsupportedModule(
                 name, f"only {INPUT_DATA} is provided (by tf1-tutorials' MNIST reader)"

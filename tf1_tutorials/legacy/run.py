@@ -15,9 +15,9 @@ import stat
 import subprocess
 import sys
 
-from tf1_tutorials.legacy import compare
-from tf1_tutorials.legacy.devices import STRICT_ENV
+from tf1_tutorials.legacy.compare import sides as compare
 from tf1_tutorials.legacy.launch import command
+from tf1_tutorials.legacy.shims.tensorflow.devices import STRICT_ENV
 from tf1_tutorials.legacy.unsupported import EXIT_UNSUPPORTED, PROGRAM
 
 # What --check reads of a script: a regular file of at most this size (the longest TF1 tutorial

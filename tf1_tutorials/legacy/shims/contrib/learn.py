@@ -2,17 +2,18 @@
 
 ``tf.contrib.learn.datasets.load_dataset("mnist")``, ``tf.contrib.learn.datasets.mnist`` and
 ``tensorflow.contrib.learn.python.learn.datasets.mnist`` (``read_data_sets``, ``DataSet``,
-``load_mnist``, ...) are input_data.py; ``...datasets.base`` has ``Datasets`` and
-``maybe_download`` (urls.py serves the known data URLs locally). The rest of tf.contrib.learn (its
-Estimators, ``SKCompat``, ``learn_runner``) is not provided: a script that asks for it stops with a
-line naming it.
+``load_mnist``, ...) are shims/data/input_data.py; ``...datasets.base`` has ``Datasets`` and
+``maybe_download`` (shims/data/urls.py serves the known data URLs locally). The rest of
+tf.contrib.learn (its Estimators, ``SKCompat``, ``learn_runner``) is not provided: a script that
+asks for it stops with a line naming it.
 """
 
 from __future__ import annotations
 
 import types
 
-from tf1_tutorials.legacy import input_data, learn_base
+from tf1_tutorials.legacy.shims.contrib import learn_base
+from tf1_tutorials.legacy.shims.data import input_data
 
 mnist = input_data
 base = learn_base

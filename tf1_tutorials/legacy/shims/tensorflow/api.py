@@ -3,12 +3,12 @@
 ``import tensorflow as tf`` gives a namespace over ``tf.compat.v1`` with v2 behaviour disabled
 (placeholders, Sessions, ``tf.app``, ``tf.flags``, ``tf.gfile``, ``tf.logging``, ``tf.layers``,
 ``tf.nn.dropout(x, keep_prob)``: TensorFlow 2.21's v1 API still has them all). Added to it:
-``tf.contrib`` (see contrib.py), ``tf.keras`` (see keras_api.py), ``tf.device`` running pins to
-absent GPUs on the CPU (see devices.py), NumPy integer scalars in shapes taken as TF1 took them
-(numpy_shapes.py) and ``tf.estimator`` (see estimator.py). A name the v1 API
-lacks raises ``UnsupportedAPI`` naming it. The real submodules (``tensorflow.compat.v1``,
-``tensorflow.python...``) stay as they are, so tf-slim and tf-keras keep importing TensorFlow's own
-modules.
+``tf.contrib`` (see shims/contrib/api.py), ``tf.keras`` (see shims/keras/api.py), ``tf.device``
+running pins to absent GPUs on the CPU (see shims/tensorflow/devices.py), NumPy integer scalars in
+shapes taken as TF1 took them (shims/tensorflow/numpy_shapes.py) and ``tf.estimator`` (see
+shims/estimator.py). A name the v1 API lacks raises ``UnsupportedAPI`` naming it. The real
+submodules (``tensorflow.compat.v1``, ``tensorflow.python...``) stay as they are, so tf-slim and
+tf-keras keep importing TensorFlow's own modules.
 """
 
 from __future__ import annotations
@@ -16,9 +16,11 @@ from __future__ import annotations
 import functools
 import sys
 
-from tf1_tutorials.legacy import contrib, keras_api, numpy_shapes
-from tf1_tutorials.legacy.devices import DevicePins
-from tf1_tutorials.legacy.namespace import Namespace
+from tf1_tutorials.legacy.shims.contrib import api as contrib
+from tf1_tutorials.legacy.shims.keras import api as keras_api
+from tf1_tutorials.legacy.shims.tensorflow import numpy_shapes
+from tf1_tutorials.legacy.shims.tensorflow.devices import DevicePins
+from tf1_tutorials.legacy.shims.tensorflow.namespace import Namespace
 from tf1_tutorials.tf import load_v1
 
 # Names TensorFlow 1.0 removed, with their replacements (scripts for 0.x still call them).
@@ -91,8 +93,8 @@ class TensorFlowModule(Namespace):
 
 @functools.cache
 def legacy_estimator() -> Namespace:
-    """``tf.estimator``, which TensorFlow 2.16 removed: estimator.py's."""
-    from tf1_tutorials.legacy import estimator
+    """``tf.estimator``, which TensorFlow 2.16 removed: shims/estimator.py's."""
+    from tf1_tutorials.legacy.shims import estimator
 
     return Namespace(
         "tensorflow.estimator", "tf.estimator", [estimator.module()], estimator.explain
