@@ -29,14 +29,13 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tf1_tutorials import variants
 from tf1_tutorials.cluster import task as task_module
 from tf1_tutorials.cluster.spec import ClusterSpecError, TaskSpec, check_variant, local_cluster
 from tf1_tutorials.errors import FileProblem, Terminated, UsageError, check_writable_dir
 from tf1_tutorials.training import logdir_lock, results
 from tf1_tutorials.training.arguments import SETTING_FLAGS, overrides_from_args
-from tf1_tutorials.training.runner import SEED_RANGE, check_logdir_name
-from tf1_tutorials.training.settings import check_threads, make_config, static_variant
+from tf1_tutorials.training.runner import check_logdir_name
+from tf1_tutorials.training.settings import RunSettings, check_run_settings
 
 PS_GRACE_SECONDS = 10.0  # how long the ps tasks get to stop by themselves once the workers are done
 TERMINATE_GRACE_SECONDS = 5.0  # between SIGTERM and SIGKILL
@@ -286,8 +285,6 @@ def check_arguments(args: argparse.Namespace) -> None:
     try:
         check_variant(args.variant)
         overrides = overrides_from_args(args)
-        module_name = variants.get(args.variant).module
-        make_config(static_variant(module_name).config_class, overrides, args.variant)
         if args.ps < 1 or args.workers < 1:
             raise ClusterSpecError(
                 f"--ps {args.ps} --workers {args.workers}: a cluster needs at least one of each"
@@ -302,11 +299,15 @@ def check_arguments(args: argparse.Namespace) -> None:
         raise UsageError(str(err)) from None
     if not args.timeout > 0:
         raise UsageError(f"--timeout: must be positive, got {args.timeout:g}")
-    if args.seed is not None and args.seed not in SEED_RANGE:
-        raise UsageError(f"--seed: must be 0 to {2**32 - 1}, got {args.seed}")
-    check_threads(args.threads)
-    if args.checkpoint_every <= 0:
-        raise UsageError(f"--checkpoint-every: must be positive, got {args.checkpoint_every}")
+    check_run_settings(
+        RunSettings(
+            variant=args.variant,
+            overrides=overrides,
+            seed=args.seed,
+            checkpoint_every=args.checkpoint_every,
+            threads=args.threads,
+        )
+    )
     if not args.wait_seconds > 0:
         raise UsageError(f"--wait-seconds: must be positive, got {args.wait_seconds:g}")
 

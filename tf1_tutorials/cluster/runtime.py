@@ -278,7 +278,9 @@ class WorkerSessionCreator(tf.train.SessionCreator):
         )
 
 
-def _training_session(task: TaskSpec, built: WorkerGraph, server, options: TaskOptions):
+def _training_session(
+    task: TaskSpec, built: WorkerGraph, server, options: TaskOptions, total_steps: int
+):
     """The chief's ``MonitoredTrainingSession`` (initialises or restores the variables; saves the
     checkpoints and summaries in the log directory), or another worker's ``MonitoredSession`` that
     waits for the chief and writes nothing. Built in the default graph."""
@@ -295,7 +297,8 @@ def _training_session(task: TaskSpec, built: WorkerGraph, server, options: TaskO
         checkpoint_dir=str(options.logdir),
         scaffold=built.scaffold,
         hooks=built.hooks,
-        save_checkpoint_steps=options.checkpoint_every,
+        # 0: only at the end, as in `run` (the saver hook also saves when the session starts)
+        save_checkpoint_steps=options.checkpoint_every or total_steps,
         save_checkpoint_secs=None,
         save_summaries_steps=None,  # the loop writes the scalars (tf1_tutorials.training.recorder)
         save_summaries_secs=None,
@@ -364,7 +367,10 @@ def train(
     log_every = config.log_every_steps if chief else 0
     # The chief restores the last checkpoint in its log directory, if there is one.
     restored = tf.train.latest_checkpoint(str(options.logdir)) if chief else None
-    with built.graph.as_default(), _training_session(task, built, server, options) as sess:
+    with (
+        built.graph.as_default(),
+        _training_session(task, built, server, options, total) as sess,
+    ):
 
         def without_hooks(fn, *fn_args):
             """``fn(session, *fn_args)`` on the plain session: no hooks, no step counted."""

@@ -19,9 +19,9 @@ import os
 import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from tf1_tutorials import variants
+from tf1_tutorials.training.settings import RunSettings
 
 # The variants that run replicated on a cluster.
 SUPPORTED = ("softmax", "experts")
@@ -31,16 +31,13 @@ class ClusterError(RuntimeError):
     """The cluster could not finish (a worker never reported, a variant that cannot replicate)."""
 
 
-@dataclass
-class TaskOptions:
-    """How a task runs: shared by the launcher, the task entry point and the runtime."""
+@dataclass(frozen=True)
+class TaskOptions(RunSettings):
+    """How a task runs, shared by the launcher, the task entry point and the runtime: a run's
+    settings (checked by the same :func:`check_run_settings` as ``run``'s) plus the cluster's own,
+    synchronous or not and how long to wait for the other tasks."""
 
-    logdir: Path
     sync: bool = True
-    seed: int | None = None
-    data_dir: Path | None = None
-    checkpoint_every: int = 1000
-    threads: int = 0
     wait_seconds: float = 600.0
 
 

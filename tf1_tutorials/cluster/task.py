@@ -29,11 +29,11 @@ from tf1_tutorials.cluster.spec import (
     check_variant,
     resolve,
 )
-from tf1_tutorials.errors import UserError
+from tf1_tutorials.errors import UsageError, UserError
 from tf1_tutorials.training import logdir_lock
 from tf1_tutorials.training.arguments import add_training_arguments, overrides_from_args
 from tf1_tutorials.training.runner import default_logdir
-from tf1_tutorials.training.settings import SettingError
+from tf1_tutorials.training.settings import SettingError, check_run_settings
 
 # Set by the launcher to its own pid: a task it started stops when the launcher is gone.
 LAUNCHER_PID_ENV = "TF1_TUTORIALS_CLUSTER_LAUNCHER_PID"
@@ -47,7 +47,8 @@ CLUSTER_HELP = {
     "`cluster run` picks a fresh one, recorded in the result; a task started alone is unseeded)",
     "logdir": "the chief's checkpoints, TensorBoard events, result.json "
     "(default: runs/cluster-<variant>-<timestamp>)",
-    "checkpoint_every": "the chief saves a checkpoint every STEPS global steps and at the end",
+    "checkpoint_every": "the chief saves a checkpoint every STEPS global steps and at the end "
+    "(0: only at the end)",
 }
 
 
@@ -97,8 +98,10 @@ def cluster_logdir(args: argparse.Namespace) -> Path:
     return Path(args.logdir) if args.logdir else default_logdir(f"cluster-{args.variant}", False)
 
 
-def options_from_args(args: argparse.Namespace) -> TaskOptions:
+def options_from_args(args: argparse.Namespace, overrides: dict) -> TaskOptions:
     return TaskOptions(
+        variant=args.variant,
+        overrides=overrides,
         logdir=cluster_logdir(args),
         sync=args.sync,
         seed=args.seed,
@@ -119,15 +122,14 @@ def run_task(args: argparse.Namespace, prog: str = "tf1-tutorials cluster task")
             task_index=args.task_index,
         )
         check_variant(args.variant)
-        overrides = overrides_from_args(args)
-        if args.checkpoint_every <= 0:
-            raise SettingError(f"--checkpoint-every: must be positive, got {args.checkpoint_every}")
+        options = options_from_args(args, overrides_from_args(args))
+        check_run_settings(options)
         if not args.wait_seconds > 0:
-            raise SettingError(f"--wait-seconds: must be positive, got {args.wait_seconds:g}")
-    except (ClusterSpecError, SettingError, ValueError) as err:
+            raise UsageError(f"--wait-seconds: must be positive, got {args.wait_seconds:g}")
+    except (ClusterSpecError, UsageError, ValueError) as err:
         print(f"{prog}: error: {err}", file=sys.stderr)
         return 2
-    options = options_from_args(args)
+    overrides = options.overrides
     try:
         check_port_free(task.address)
         if task.is_chief:

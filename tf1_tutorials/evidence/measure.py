@@ -26,7 +26,8 @@ from pathlib import Path
 from tf1_tutorials.errors import FileProblem, UsageError, check_writable_dir, write_atomically
 from tf1_tutorials.evidence import bands, reference_runtime
 from tf1_tutorials.training import results
-from tf1_tutorials.training.runner import SEED_RANGE, RunSettings, run_in_fresh_process
+from tf1_tutorials.training.runner import RunSettings, run_in_fresh_process
+from tf1_tutorials.training.settings import SEED_RANGE
 
 RUN_FIELDS = ("seed", "test_accuracy", "test_images", "diverged", "steps", "train_seconds")
 OPTIONAL_RUN_FIELDS = ("top_prediction_share", "wall_seconds", "cpu_seconds", "load_average")

@@ -39,7 +39,7 @@ from tf1_tutorials.training import logdir_lock, results
 from tf1_tutorials.training.settings import (
     RunSettings,
     check_batch_size,
-    check_threads,
+    check_run_settings,
     make_config,
     static_variant,
 )
@@ -49,7 +49,6 @@ from tf1_tutorials.variants import recipe
 REPORT = Path(__file__).resolve().parents[2] / "report" / "REPORT.md"
 RUNS_DIR = Path("runs")  # where runs without a log directory of their own go
 RUN_PROG = "tf1-tutorials run"  # how a run's error lines begin
-SEED_RANGE = range(2**32)  # what TensorFlow and NumPy accept as a seed
 # Settings a resumed run may change: how long it trains and what it prints, not what it trains.
 RESUMABLE_SETTINGS = ("steps", "epochs", "eval_batch_size", "log_every_steps", "log_every_epochs")
 
@@ -170,10 +169,8 @@ def plan(settings: RunSettings) -> Plan:
     (empty) log directory; SettingError/UsageError or FileProblem naming the first bad one."""
     name, seed, resume = settings.variant, settings.seed, settings.resume
     finished = False
-    try:
-        variant = variants.get(name)
-    except ValueError as err:
-        raise UsageError(str(err), hint="`tf1-tutorials list` shows them") from None
+    check_run_settings(settings)
+    variant = variants.get(name)
     static = static_variant(variant.module)
     overrides = settings.overrides
     config = make_config(static.config_class, overrides, name)
@@ -181,14 +178,6 @@ def plan(settings: RunSettings) -> Plan:
         raise UsageError(f"--resume: {name} is a Keras variant and keeps no checkpoints")
     if settings.summaries != "light" and static.kind != "graph":
         raise UsageError(f"--summaries {settings.summaries}: graph variants only, not {name}")
-    if seed is not None and seed not in SEED_RANGE:
-        raise UsageError(f"--seed: must be 0 to {2**32 - 1}, got {seed}")
-    check_threads(settings.threads)
-    if settings.checkpoint_every < 0:
-        raise UsageError(
-            f"--checkpoint-every: must be 0 (only at the end) or more, "
-            f"got {settings.checkpoint_every}"
-        )
     data_dir = settings.data_dir
     if data_dir is not None and data_dir.exists() and not data_dir.is_dir():
         raise FileProblem(f"--data-dir {data_dir}: is a file, not a directory")

@@ -15,6 +15,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tf1_tutorials import variants
 from tf1_tutorials.errors import UsageError
 from tf1_tutorials.variants import recipe
 
@@ -120,6 +121,28 @@ def check_values(config) -> None:
     dataset = getattr(config, "dataset", None)
     if dataset is not None and dataset not in DATASETS:
         raise SettingError(f"dataset: {dataset!r} is not one of {', '.join(DATASETS)}")
+
+
+SEED_RANGE = range(2**32)  # what TensorFlow and NumPy accept as a seed
+
+
+def check_run_settings(settings: RunSettings) -> None:
+    """UsageError naming the first bad setting that every run shares, in one process (``run``,
+    ``measure``) or as a cluster (the launcher and each task): its variant's ``--set`` values,
+    ``--seed``, ``--threads`` and ``--checkpoint-every``."""
+    try:
+        variant = variants.get(settings.variant)
+    except ValueError as err:
+        raise UsageError(str(err), hint="`tf1-tutorials list` shows them") from None
+    make_config(static_variant(variant.module).config_class, settings.overrides, settings.variant)
+    if settings.seed is not None and settings.seed not in SEED_RANGE:
+        raise UsageError(f"--seed: must be 0 to {2**32 - 1}, got {settings.seed}")
+    check_threads(settings.threads)
+    if settings.checkpoint_every < 0:
+        raise UsageError(
+            f"--checkpoint-every: must be 0 (only at the end) or more, "
+            f"got {settings.checkpoint_every}"
+        )
 
 
 def check_threads(threads: int) -> None:
