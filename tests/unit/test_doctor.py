@@ -14,7 +14,7 @@ from data_support import closed_port_url, real_data_root
 
 from tf1_tutorials import cli
 from tf1_tutorials.data import mnist
-from tf1_tutorials.training import doctor
+from tf1_tutorials.training import disk_room, doctor
 
 PROXY_VARIABLES = ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy")
 
@@ -162,13 +162,19 @@ def test_a_mirror_that_never_answers_costs_the_timeout_not_a_hang(offline, monke
 
 def test_a_log_directory_without_room_or_write_access_blocks(offline, monkeypatch, capsys):
     monkeypatch.setenv("TF1_TUTORIALS_DATA", str(real_data_root()))
-    monkeypatch.setattr(doctor, "MIN_FREE_BYTES", 1 << 62)
+    monkeypatch.setattr(disk_room, "LARGEST_CHECKPOINT_BYTES", 1 << 62)
     status, lines = run_doctor(capsys, "--logdir", str(offline / "runs"))
     assert status == 1
     assert lines["disk"].startswith("FAIL  disk:")
     assert lines["disk"].endswith(
-        f"free in {offline} (for {offline / 'runs'}); a run needs about 4398046511104 MB"
+        f"free in {offline} (for {offline / 'runs'}); the largest recipe's run (experts) needs "
+        "about 13194139533313 MB"  # three checkpoints of 2**62 bytes and 1 MiB for the events
     )
+
+
+def test_doctor_and_run_ask_one_free_space_rule():
+    assert disk_room.bytes_needed(10) == 3 * 10 + 2**20
+    assert disk_room.largest_run_bytes() == disk_room.bytes_needed(39_295_624)
 
 
 def test_package_versions_are_compared_with_the_pins(monkeypatch):

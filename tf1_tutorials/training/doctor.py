@@ -28,6 +28,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from tf1_tutorials import broken_environment
+from tf1_tutorials.training import disk_room
 
 try:  # NumPy: a broken or shadowed one must not stop the doctor that would name it
     from tf1_tutorials.data import cifar10, mnist
@@ -56,8 +57,6 @@ MODULES = {
     "tf-slim": "tf_slim",
     "numpy": "numpy",
 }
-# Two experts checkpoints (weights and Adam's two slots, about 40 MB each) and the event files.
-MIN_FREE_BYTES = 200 * 1024**2
 CIFAR10_RUNS = "cifar10_graph and keras_sequential --dataset cifar10"
 
 
@@ -385,8 +384,12 @@ def check_disk(logdir: Path) -> Check:
     except OSError as err:
         return Check("FAIL", f"disk: {where}: {err.strerror or err}")
     text = f"disk: {free / 1024**3:.1f} GB free in {where}"
-    if free < MIN_FREE_BYTES:
-        return Check("FAIL", f"{text}; a run needs about {MIN_FREE_BYTES // 1024**2} MB")
+    needed = disk_room.largest_run_bytes()
+    if free < needed:
+        return Check(
+            "FAIL",
+            f"{text}; the largest recipe's run (experts) needs about {needed / 1024**2:.0f} MB",
+        )
     return Check("ok", text)
 
 

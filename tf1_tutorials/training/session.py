@@ -46,8 +46,9 @@ from tf1_tutorials.errors import (
     write_atomically,
 )
 from tf1_tutorials.tf import load_v1, seed_everything, session_config
-from tf1_tutorials.training import recorder, results
+from tf1_tutorials.training import disk_room, recorder, results
 from tf1_tutorials.training.compose import compose
+from tf1_tutorials.training.disk_room import CHECKPOINTS_KEPT
 from tf1_tutorials.training.recorder import Evaluation, Recorder, accuracy_line, cost_line
 from tf1_tutorials.training.results import CHECKPOINT_NAME, Outcome
 from tf1_tutorials.training.settings import RunSettings
@@ -55,7 +56,6 @@ from tf1_tutorials.variants.graph import parameter_count
 
 tf = load_v1()
 
-CHECKPOINTS_KEPT = 2
 SUMMARY_LEVELS = ("light", "full")
 FULL_SUMMARY_EVERY = 10  # recorded points: histograms and images at about 50 of the 500
 FULL_SUMMARY_IMAGES = 3
@@ -253,8 +253,7 @@ def train(module, config, data, settings: RunSettings, say=print) -> Outcome:
         saver = tf.train.Saver(max_to_keep=None)  # Checkpoints keeps the newest two
         init = tf.global_variables_initializer()
     graph.finalize()
-    # Room for a new checkpoint while the newest two are kept, and a little for the events.
-    check_free_space(logdir, (CHECKPOINTS_KEPT + 1) * checkpoint_bytes(graph) + 2**20, "--logdir")
+    check_free_space(logdir, disk_room.bytes_needed(checkpoint_bytes(graph)), "--logdir")
     checkpoints = Checkpoints(saver, logdir)
 
     sess = tf.Session(graph=graph, config=session_config(settings.threads, 0))
