@@ -18,6 +18,7 @@ Public API (other parts of the project code against exactly these names and sign
   the whole set per epoch) from a private ``numpy.random.Generator`` seeded from ``seed`` -- unlike
   TF1, which used NumPy's global random state.
 - ``dense_to_one_hot(labels, num_classes)``.
+- ``facts``: the data sets' shapes, sizes and MNIST's 55,000/5,000 split, for every layer above.
 - ``CorruptDatasetError`` (a ValueError; the message starts with the file name and says what is
   wrong: wrong magic, truncated, image/label count mismatch, label out of range).
 - ``DataSourceError`` (no good copy of a file could be had: names the files, the directory, the

@@ -22,6 +22,9 @@ import numpy as np
 
 from .dataset import Datasets, image_dtype, split_datasets
 from .errors import CorruptDatasetError, DataSourceError
+from .facts import CIFAR10_CHANNELS as CHANNELS
+from .facts import CIFAR10_IMAGE_SIZE as IMAGE_SIZE
+from .facts import NUM_CLASSES
 from .idx import check_label_range
 from .sources import (
     ArchiveSpec,
@@ -48,9 +51,6 @@ CLASS_NAMES = (
     "ship",
     "truck",
 )
-NUM_CLASSES = 10
-IMAGE_SIZE = 32
-CHANNELS = 3
 RECORD_BYTES = 1 + IMAGE_SIZE * IMAGE_SIZE * CHANNELS  # 3,073
 
 TRAIN_FILES = tuple(f"data_batch_{i}.bin" for i in range(1, 6))

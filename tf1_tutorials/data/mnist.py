@@ -17,6 +17,8 @@ import numpy as np
 
 from . import cache, idx
 from .dataset import DataSet, Datasets, dense_to_one_hot, image_dtype, split_datasets
+from .facts import MNIST_TRAIN as NUM_TRAIN
+from .facts import NUM_CLASSES
 from .sources import FileSpec, default_data_dir, fetch, local_source_dir, source_error
 
 DEFAULT_SOURCE_URL = "https://storage.googleapis.com/cvdf-datasets/mnist/"  # TF1's default
@@ -26,8 +28,6 @@ MIRRORS = (
     "http://yann.lecun.com/exdb/mnist/",
 )
 LOCAL_SUBDIR = "mnist"
-NUM_CLASSES = 10
-NUM_TRAIN = 60000
 
 TRAIN_IMAGES = "train-images-idx3-ubyte.gz"
 TRAIN_LABELS = "train-labels-idx1-ubyte.gz"

@@ -13,11 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from tf1_tutorials.data.facts import GRAPH_INPUT_SHAPES, NUM_CLASSES
 from tf1_tutorials.variants.graph import IsTraining, mean_cross_entropy, tf
 
 # A data set's images as the placeholders take them: MNIST as flat rows, CIFAR-10 as pictures.
-INPUT_SHAPES = {"mnist": (784,), "cifar10": (32, 32, 3)}
-NUM_CLASSES = 10
 
 
 @dataclass
@@ -40,7 +39,7 @@ class Model:
 def compose(module, config, wrap_optimizer: Callable | None = None) -> Model:
     """``module``'s graph for ``config`` in the default graph; ``wrap_optimizer`` (the cluster's
     ``SyncReplicasOptimizer``) wraps the variant's optimizer before it minimizes the loss."""
-    images = tf.placeholder(tf.float32, [None, *INPUT_SHAPES[module.DATASET]], name="images")
+    images = tf.placeholder(tf.float32, [None, *GRAPH_INPUT_SHAPES[module.DATASET]], name="images")
     labels = tf.placeholder(tf.float32, [None, NUM_CLASSES], name="labels")
     is_training = IsTraining()
     logits, end_points = module.inference(images, is_training, config)

@@ -16,17 +16,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tf1_tutorials import variants
+from tf1_tutorials.data import facts
 from tf1_tutorials.errors import UsageError
 from tf1_tutorials.variants import recipe
 
 # Training images each data set gives a variant: MNIST keeps 5,000 of its 60,000 for validation,
 # except in the Keras variants, which train on all of them.
 TRAINING_IMAGES = {
-    ("mnist", "graph"): 55000,
-    ("mnist", "keras"): 60000,
-    ("cifar10", "graph"): 50000,
+    ("mnist", "graph"): facts.MNIST_TRAIN_AFTER_VALIDATION,
+    ("mnist", "keras"): facts.MNIST_TRAIN,
+    ("cifar10", "graph"): facts.CIFAR10_TRAIN,
+    ("cifar10", "keras"): facts.CIFAR10_TRAIN,
 }
-TRAINING_IMAGES[("cifar10", "keras")] = 50000
 DATASETS = ("mnist", "cifar10")
 # The optimizers Keras knows by name (keras_sequential's ``optimizer``), in any case.
 KERAS_OPTIMIZERS = ("sgd", "adam", "adamax", "adagrad", "adadelta", "rmsprop", "nadam", "ftrl")

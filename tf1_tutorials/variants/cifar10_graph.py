@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tf1_tutorials.data.facts import CIFAR10_IMAGE_SHAPE
 from tf1_tutorials.variants import graph_cnn
 from tf1_tutorials.variants.recipe import Epochs
 
 KIND = "graph"
 DATASET = "cifar10"
-IMAGE_SHAPE = (32, 32, 3)
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Config(Epochs):
 
 
 def inference(images, is_training, config: Config):
-    return graph_cnn.network(images, config, IMAGE_SHAPE)
+    return graph_cnn.network(images, config, CIFAR10_IMAGE_SHAPE)
 
 
 optimizer = graph_cnn.optimizer

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tf1_tutorials.data.facts import MNIST_IMAGE_SHAPE
 from tf1_tutorials.variants.graph import tf
 from tf1_tutorials.variants.recipe import Epochs
 
@@ -66,7 +67,7 @@ def network(images, config, image_shape):
 
 
 def inference(images, is_training, config: Config):
-    return network(images, config, (28, 28, 1))
+    return network(images, config, MNIST_IMAGE_SHAPE)
 
 
 def optimizer(config):

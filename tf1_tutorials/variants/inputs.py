@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
+from tf1_tutorials.data.facts import MNIST_VALIDATION
+
 
 def _float32_one_hot(datasets, image_dtype, reshape: bool, seed: int | None):
     """Rebuild each split from the raw uint8 images and class ids, with float32 one-hot labels."""
@@ -56,4 +58,4 @@ def read(module, config, data_dir: str | Path, seed: int | None):
         # The document fed raw 0-255 values; the Keras form always scales them.
         scale = module.KIND == "keras" or config.scale_inputs
         return cifar10(data_dir, seed, scale_inputs=scale)
-    return mnist(data_dir, seed, validation_size=0 if module.KIND == "keras" else 5000)
+    return mnist(data_dir, seed, validation_size=0 if module.KIND == "keras" else MNIST_VALIDATION)

@@ -14,6 +14,7 @@ import sys
 import time
 from dataclasses import dataclass
 
+from tf1_tutorials.data.facts import IMAGE_SHAPES
 from tf1_tutorials.tf import seed_everything
 from tf1_tutorials.training.recorder import Recorder, evaluate
 from tf1_tutorials.training.results import Outcome
@@ -23,7 +24,6 @@ from tf1_tutorials.variants.keras import tf
 
 KIND = "keras"
 DATASET = "mnist"
-IMAGE_SHAPES = {"mnist": (28, 28, 1), "cifar10": (32, 32, 3)}
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from tf1_tutorials.data.facts import MNIST_IMAGE_SHAPE
 from tf1_tutorials.tf import seed_everything
 from tf1_tutorials.training.recorder import Recorder, accuracy_line, evaluate
 from tf1_tutorials.training.results import Outcome
@@ -53,8 +54,8 @@ class MNISTModel(tf.keras.Model):
 
 def train(config: Config, data, settings: RunSettings, say=print) -> Outcome:
     seed_everything(settings.seed, settings.deterministic)
-    train_images, train_labels = keras.arrays(data.train, (28, 28, 1))
-    test_images, test_labels = keras.arrays(data.test, (28, 28, 1))
+    train_images, train_labels = keras.arrays(data.train, MNIST_IMAGE_SHAPE)
+    test_images, test_labels = keras.arrays(data.test, MNIST_IMAGE_SHAPE)
     batches = (
         tf.data.Dataset.from_tensor_slices((train_images, train_labels))
         .repeat()
