@@ -43,6 +43,13 @@ def cli(*args, env, cwd, timeout=300):
     )
 
 
+def _signals_as_at_a_terminal() -> None:
+    # Under nohup (or any parent that ignores them) SIGHUP and SIGINT arrive ignored, and a run
+    # keeps an ignored signal ignored, as it should; a run started from a terminal has neither.
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start(*args, env, cwd) -> subprocess.Popen:
     return subprocess.Popen(
         [CLI, *map(str, args)],
@@ -51,6 +58,7 @@ def start(*args, env, cwd) -> subprocess.Popen:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_signals_as_at_a_terminal,
     )
 
 
