@@ -213,9 +213,9 @@ def v1_train(
     bf16: bool = False,
 ) -> dict:
     """Train a tf.compat.v1 variant (``experts`` or ``softmax``) with its own config for
-    ``warmup + steps`` steps the way ``training.session.train`` does -- ``next_batch``, a
-    ``feed_dict``, ``sess.run([train_op, loss, batch_accuracy])`` -- and time the steps after the
-    warm-up.
+    ``warmup + steps`` steps with the step ``training.session.train`` takes
+    (``training.step.train_step``: ``next_batch``, a ``feed_dict``,
+    ``sess.run([train_op, loss, batch_accuracy])``) and time the steps after the warm-up.
 
     ``feed``: ``float32`` (the runner's feeds), ``float64-labels`` (TF1's reader as it was: float64
     one-hot rows, converted by ``Session.run`` at every step) or ``float64`` (images cast to float64
@@ -224,7 +224,7 @@ def v1_train(
     """
     from tf1_tutorials.tf import load_v1, seed_everything, session_config
     from tf1_tutorials.training.compose import compose
-    from tf1_tutorials.training.session import Batches
+    from tf1_tutorials.training.step import Batches, train_step
     from tf1_tutorials.variants import experts, inputs, softmax
 
     tf = load_v1()
@@ -254,14 +254,12 @@ def v1_train(
     options = {"bf16": True} if bf16 else {}
     sess = tf.Session(graph=graph, config=session_config(intra, inter, **options))
     sess.run(init)
-    fetches = [model.train_op, model.loss, model.batch_accuracy]
     batch = next_batch(config.batch_size)
     stamps = [time.perf_counter()]
     for _ in range(warmup + steps):
         if not fixed_batch:
             batch = next_batch(config.batch_size)
-        feed_dict = {model.images: batch[0], model.labels: batch[1], **model.train_feed}
-        sess.run(fetches, feed_dict=feed_dict)
+        train_step(sess.run, model, *batch)
         stamps.append(time.perf_counter())
     sess.close()
     return {

@@ -1,7 +1,7 @@
 """next_batch: what a batch costs, as a share of the training step it feeds.
 
 In one v1 process: ``next_batch(50)`` and ``next_batch(100)`` on the real 55,000-image training set
-exactly as the runner calls it (``session.Batches`` over ``variants.inputs.mnist``: a gather of
+exactly as the runner calls it (``step.Batches`` over ``variants.inputs.mnist``: a gather of
 float32 images and float32 one-hot labels, a reshuffle at each epoch's end), averaged over many
 calls that cross several epochs; then, in the same run, an experts step (batch 50) and a softmax
 step (batch 100), each timed as trained (``next_batch`` + ``feed_dict`` + ``sess.run``). The share
@@ -16,7 +16,7 @@ import benchlib
 def main(argv=None) -> dict:
     args = benchlib.parser(__doc__.splitlines()[0]).parse_args(argv)
     calls, steps, warmup = (300, 10, 3) if args.quick else (10000, 300, 20)
-    from tf1_tutorials.training.session import Batches
+    from tf1_tutorials.training.step import Batches
     from tf1_tutorials.variants import inputs
 
     print(f"next_batch: {calls} calls per batch size; {warmup} warm-up + {steps} timed steps")

@@ -12,8 +12,8 @@ def test_the_largest_checkpoint_is_the_largest_recipe_s():
     from tf1_tutorials.tf import load_v1
 
     tf = load_v1()
+    from tf1_tutorials.training.checkpoints import checkpoint_bytes
     from tf1_tutorials.training.compose import compose
-    from tf1_tutorials.training.session import checkpoint_bytes
 
     sizes = {}
     for variant in variants.VARIANTS.values():

@@ -47,8 +47,9 @@ from tf1_tutorials.tf import load_v1, seed_everything, session_config, versions
 from tf1_tutorials.training import results
 from tf1_tutorials.training.compose import Model, compose
 from tf1_tutorials.training.recorder import Evaluation, Recorder, accuracy_line
-from tf1_tutorials.training.session import Batches, evaluate, scalar_summary
 from tf1_tutorials.training.settings import make_config
+from tf1_tutorials.training.step import Batches, batch_accuracy, evaluate, train_step
+from tf1_tutorials.training.summaries import scalar_summary
 from tf1_tutorials.variants import inputs
 from tf1_tutorials.variants.graph import parameter_count
 
@@ -401,14 +402,12 @@ def train(
         # worker could run a step past it); another worker's step in flight may still add one.
         while step < total and not sess.should_stop():
             images, labels = train_batches.next_batch(config.batch_size, config.shuffle)
-            feed = {model.images: images, model.labels: labels}
             if log_every and step // log_every > logged:
                 logged = step // log_every
-                accuracy = read(model.batch_accuracy, {**feed, **model.eval_feed})
+                accuracy = batch_accuracy(read, model, images, labels)
                 say(accuracy_line(step, accuracy))
-            feed.update(model.train_feed)
-            fetches = [built.step_after, model.loss, model.batch_accuracy]  # runs the train op
-            step, loss, accuracy = sess.run(fetches, feed)
+            # built.step_after runs the train op and reads the global step after it.
+            step, loss, accuracy = train_step(sess.run, model, images, labels, built.step_after)
             step = int(step)
             run.local_steps += 1
             run.throughput.mark(step)
@@ -422,7 +421,9 @@ def train(
                     wait_for_workers, built.next_finished, task, options.wait_seconds
                 )
             run.final_step = int(read(model.global_step))
-            run.evaluation = without_hooks(evaluate, model, test_batches, config.eval_batch_size)
+            run.evaluation = without_hooks(
+                lambda session: evaluate(session.run, model, test_batches, config.eval_batch_size)
+            )
         # Leaving the block has the chief save its final checkpoint.
     return run
 
