@@ -147,12 +147,12 @@ matrix: lint $(STAMP_TF215)
 
 # --- The reference runtime: TensorFlow 1.15.5 on Python 3.7 (optional) -----------------------------
 # `make tf115` builds .venv-tf115 from constraints/tf115.txt with a Python 3.7: $(TF115_PYTHON) if
-# set, else python3.7 on PATH, else pyenv's newest 3.7 (tf1_tutorials/evidence/reference_runtime.py finds it;
+# set, else python3.7 on PATH, else pyenv's newest 3.7 (tf1_tutorials/reference_runtime.py finds it;
 # without one it says so in one line and fails). `make tf115-mkl`: intel-tensorflow 1.15.2 beside it,
 # for `make bench`. Nothing else needs either.
 VENV_TF115 ?= .venv-tf115
 VENV_TF115_MKL ?= .venv-tf115-mkl
-FIND_PYTHON37 = $(PYTHON) -m tf1_tutorials.evidence.reference_runtime find-python
+FIND_PYTHON37 = $(PYTHON) -m tf1_tutorials.reference_runtime find-python
 
 .PHONY: tf115 tf115-mkl tf115-where-possible
 tf115: $(VENV_TF115)/.installed

@@ -75,7 +75,7 @@ def mkl_python() -> Path:
 
 def original_pythons() -> tuple[dict[str, Path], dict[str, str]]:
     """The interpreter of each TF 1.15 runtime that is there, and why each other one is not."""
-    from tf1_tutorials.evidence import reference_runtime
+    from tf1_tutorials import reference_runtime
 
     found, missing = {}, {}
     reason = reference_runtime.missing_reason()
@@ -152,7 +152,7 @@ def worker(spec: dict) -> dict:
 
 
 def main(argv=None) -> dict:
-    from tf1_tutorials.evidence import reference_runtime
+    from tf1_tutorials.evidence import reference_runs
 
     p = benchlib.parser(__doc__.splitlines()[0])
     p.add_argument("--rounds", type=int, help="rounds (default 5; 1 with --quick)")
@@ -167,7 +167,7 @@ def main(argv=None) -> dict:
     for path, reason in missing.items():
         print(f"tf115: {LABELS[path]} not run: {reason}")
     paths = tuple(p for p in PATHS if p not in missing)
-    data_dir = reference_runtime.staged_data("experts")
+    data_dir = reference_runs.staged_data("experts")
     print(f"tf115: experts, batch 50, {warmup} warm-up + {steps} timed steps, {rounds} round(s)")
     runs: dict[str, list[dict]] = {path: [] for path in paths}
     for number, order in enumerate(rounds_order(rounds, paths), 1):

@@ -33,7 +33,7 @@ KERAS_VARIANTS = [
     "keras_sequential",
 ]  # TF2: tests/integration/test_variants_keras.py
 
-# The recipes of ../shared/spec/variants.md, field by field.
+# The documented recipes (each variant module quotes its own), field by field.
 RECIPES = {
     "softmax": {"learning_rate": 0.01, "batch_size": 100, "eval_batch_size": 10000},
     "mlp": {

@@ -17,8 +17,7 @@ from pathlib import Path
 import pytest
 from data_support import real_data_root
 
-from tf1_tutorials import cli
-from tf1_tutorials.evidence import reference_runtime
+from tf1_tutorials import cli, reference_runtime
 from tf1_tutorials.legacy.compare import sides as compare
 from tf1_tutorials.legacy.compare.verdict import (
     Run,

@@ -11,8 +11,9 @@ import sys
 
 import pytest
 
+from tf1_tutorials import reference_runtime
 from tf1_tutorials.commands import measure as measure_command
-from tf1_tutorials.evidence import bands, equivalence, reference_runtime
+from tf1_tutorials.evidence import bands, equivalence, reference_runs
 from tf1_tutorials.evidence import measure as harness
 
 LINE = "test accuracy 0.9162 after 6000 steps (loss 12.5, 4.1 s of training, 10000 test images)"
@@ -63,7 +64,7 @@ def test_without_a_python37_make_tf115_says_so_in_one_line(tmp_path):
         "PYTHONPATH": os.pathsep.join(sys.path),
     }
     done = subprocess.run(
-        [sys.executable, "-m", "tf1_tutorials.evidence.reference_runtime", "find-python"],
+        [sys.executable, "-m", "tf1_tutorials.reference_runtime", "find-python"],
         capture_output=True,
         text=True,
         env=env,
@@ -118,7 +119,7 @@ def test_every_entry_measured_on_tf115_gets_an_equivalence_verdict():
 @needs_runtime
 def test_one_reference_script_gives_the_documented_divergence_on_both_runtimes(tmp_path):
     """reference/softmax.py at lr 0.03: 0.098 on TensorFlow 1.15.5 and under `legacy`."""
-    record = reference_runtime.run_reference(
+    record = reference_runs.run_reference(
         "softmax", {"learning_rate": 0.03, "steps": 1000}, 1, tmp_path / "tf115.log"
     )
     assert record["test_accuracy"] == pytest.approx(0.098) and record["diverged"]
@@ -127,7 +128,7 @@ def test_one_reference_script_gives_the_documented_divergence_on_both_runtimes(t
         "softmax",
         {"learning_rate": 0.03, "steps": 1000},
         1,
-        reference_runtime.staged_data("softmax"),
+        reference_runs.staged_data("softmax"),
     )
     done = subprocess.run(
         [sys.executable, "-m", "tf1_tutorials.cli", "legacy", script, *flags],

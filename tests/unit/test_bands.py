@@ -247,7 +247,9 @@ def test_report_lists_findings_first_with_their_distance_in_sd(tmp_path):
     assert findings < text.index("| entry |")
     line = next(line for line in text.splitlines() if line.startswith("- **softmax-lr0.01-6000**"))
     assert " sd above our mean 0.9154 (sd 0.0003, n 5); 99% interval [" in line
-    assert "mlp-30epochs**" not in text
+    findings_section = text[findings : text.index("\n## ", findings)]
+    assert "mlp-30epochs**" not in findings_section
+    assert "- **mlp-30epochs** (0.9164): the three-layer sigmoid network tutorial" in text  # source
 
 
 def _timed(key, seconds):

@@ -1,4 +1,5 @@
-"""The package's shape: no import cycles, and few modules at the top of the package and of legacy/.
+"""The package's shape: no import cycles, imports down the README's flow table only, and few
+modules at the top of the package and of legacy/.
 
 Imports are read from the source (``ast``), never executed: this needs neither TensorFlow nor data.
 Every import counts, also the ones inside functions: a cycle through a deferred import is still one
@@ -111,3 +112,61 @@ def test_the_top_of_legacy_holds_at_most_ten_files():
 def test_no_two_modules_share_a_name_across_the_layers():
     names = [p.stem for p in PACKAGE.glob("*/*.py") if p.stem != "__init__"]
     assert "runner" not in [n for n in names if names.count(n) > 1]
+
+
+# The README's flow table, top to bottom: a module imports only from its own row or the rows below.
+LAYERS = (
+    ("cli", "commands"),
+    ("evidence",),
+    ("cluster",),
+    ("legacy",),
+    ("training",),
+    ("variants",),
+    ("data",),
+    ("tf", "errors", "terminal", "broken_environment", "reference_runtime"),
+)
+# Arrows up, each for a reason the README gives: the Keras comparison variants and graph basics
+# train themselves (Model.fit, a Session of their own), so they report through training's recorder
+# and result record as the Session loop does.
+UPWARD_ALLOWED = {
+    ("tf1_tutorials.variants.graph_basics", "tf1_tutorials.training.results"),
+    ("tf1_tutorials.variants.keras_sequential", "tf1_tutorials.training.recorder"),
+    ("tf1_tutorials.variants.keras_sequential", "tf1_tutorials.training.results"),
+    ("tf1_tutorials.variants.keras_sequential", "tf1_tutorials.training.settings"),
+    ("tf1_tutorials.variants.keras_subclass", "tf1_tutorials.training.recorder"),
+    ("tf1_tutorials.variants.keras_subclass", "tf1_tutorials.training.results"),
+    ("tf1_tutorials.variants.keras_subclass", "tf1_tutorials.training.settings"),
+}
+
+
+def layer_of(module: str) -> int | None:
+    parts = module.split(".")
+    if len(parts) == 1:
+        return None  # the package's own __init__
+    return next(i for i, row in enumerate(LAYERS) if parts[1] in row)
+
+
+def upward_imports(graph: dict[str, set[str]]) -> set[tuple[str, str]]:
+    found = set()
+    for module, targets in graph.items():
+        for target in targets:
+            here, there = layer_of(module), layer_of(target)
+            if here is not None and there is not None and there < here:
+                found.add((module, target))
+    return found
+
+
+def test_every_module_is_in_a_layer_of_the_flow_table():
+    placed = {name for row in LAYERS for name in row}
+    tops = {module.split(".")[1] for module in import_graph() if "." in module}
+    assert sorted(tops - placed) == []
+
+
+def test_imports_go_down_the_flow_table():
+    assert sorted(upward_imports(import_graph()) - UPWARD_ALLOWED) == []
+    assert sorted(UPWARD_ALLOWED - upward_imports(import_graph())) == []  # none left stale
+
+
+def test_an_upward_import_is_found():
+    graph = {"tf1_tutorials.data.mnist": {"tf1_tutorials.training.session"}}
+    assert upward_imports(graph) == {("tf1_tutorials.data.mnist", "tf1_tutorials.training.session")}

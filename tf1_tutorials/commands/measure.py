@@ -7,8 +7,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from tf1_tutorials import reference_runtime
 from tf1_tutorials.errors import UsageError
-from tf1_tutorials.evidence import bands, reference_runtime
+from tf1_tutorials.evidence import bands
 from tf1_tutorials.evidence.measure import measure, parse_seeds
 
 

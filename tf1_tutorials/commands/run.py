@@ -8,7 +8,9 @@ reach ``cli.main``, which turns them into one line and an exit status (:mod:`tf1
 from __future__ import annotations
 
 import argparse
+import sys
 
+from tf1_tutorials.evidence import bands
 from tf1_tutorials.training import runner
 from tf1_tutorials.training.arguments import add_training_arguments, overrides_from_args
 
@@ -51,5 +53,23 @@ def settings_from_args(args: argparse.Namespace) -> runner.RunSettings:
 
 
 def main(args: argparse.Namespace) -> int:
-    runner.run(settings_from_args(args))
+    runner.run(settings_from_args(args), judge=bands.judge_run)
     return 0
+
+
+def fresh_process_main() -> int:
+    """``python -m tf1_tutorials.commands.run`` (:func:`runner.run_in_fresh_process`): the
+    settings as JSON on stdin, run and reported as ``tf1-tutorials run`` would."""
+    from tf1_tutorials import cli
+
+    settings = runner.RunSettings.from_json(sys.stdin.read())
+
+    def run_settings() -> int:
+        runner.run(settings, judge=bands.judge_run)
+        return 0
+
+    return cli.run_reporting_errors("run", run_settings)
+
+
+if __name__ == "__main__":
+    sys.exit(fresh_process_main())

@@ -23,8 +23,9 @@ from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
 
+from tf1_tutorials import reference_runtime
 from tf1_tutorials.errors import FileProblem, UsageError, check_writable_dir, write_atomically
-from tf1_tutorials.evidence import bands, reference_runtime
+from tf1_tutorials.evidence import bands, reference_runs
 from tf1_tutorials.training import results
 from tf1_tutorials.training.runner import RunSettings, run_in_fresh_process
 from tf1_tutorials.training.settings import SEED_RANGE
@@ -56,7 +57,7 @@ def run_entry(
     if runtime == reference_runtime.RUNTIME:
         workdir.mkdir(parents=True, exist_ok=True)
         log = workdir / f"{item.key}-seed{seed}-tf115.log"
-        return reference_runtime.run_reference(item.variant, item.settings, seed, log)
+        return reference_runs.run_reference(item.variant, item.settings, seed, log)
     logdir, number = workdir / f"{item.key}-seed{seed}", 1
     while results.holds_a_run(logdir):  # a --workdir used before: its runs are left alone
         number += 1

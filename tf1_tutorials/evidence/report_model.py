@@ -378,6 +378,19 @@ def entries(measurements: dict, measured: list[Row]) -> Section:
     )
 
 
+def sources() -> Section:
+    """Every documented figure with the document and run it comes from, as quoted in the entry."""
+    documented = [item for item in bands.ENTRIES if item.documented is not None]
+    return Section(
+        "Where the documented figures come from",
+        (paragraph("Each documented figure, with the run of the tutorial that printed it:"),),
+        items=tuple(
+            paragraph(strong(item.key), f" ({documented_text(item)}): {item.source}.")
+            for item in documented
+        ),
+    )
+
+
 def reference_section(measured: list[Row]) -> Section | None:
     """The comparison with TensorFlow 1.15.5: one row per entry it has runs of."""
     compared = [row for row in measured if row.original is not None]
@@ -573,6 +586,7 @@ def build(measurements: dict, other: dict | None = None, reference: dict | None 
     measured = rows(measurements, reference)
     sections = [
         entries(measurements, measured),
+        sources(),
         reference_section(measured),
         matrix_section(measurements, other or {}),
         reproducibility(measurements),

@@ -395,7 +395,7 @@ def check_disk(logdir: Path) -> Check:
 
 def check_reference_runtime() -> Check:
     """The optional TensorFlow 1.15.5 runtime (``make tf115``): there, or how to get it."""
-    from tf1_tutorials.evidence import reference_runtime
+    from tf1_tutorials import reference_runtime
 
     venv = reference_runtime.venv_dir()
     wanted = f"tensorflow-{reference_runtime.TENSORFLOW}.dist-info"

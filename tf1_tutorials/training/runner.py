@@ -5,7 +5,7 @@ before TensorFlow is imported: the variant and its settings (read from the varia
 seed, the threads, the data and log directories (a new run never writes into one that holds a run;
 ``resume`` continues the run ``run.json`` there records, with its seed and settings). :func:`run`
 trains in this process; :func:`run_in_fresh_process` in a new Python process
-(``python -m tf1_tutorials.training.runner``, the settings as JSON on its stdin), so one process
+(``python -m tf1_tutorials.commands.run``, the settings as JSON on its stdin), so one process
 can run many variants (a process holds TensorFlow in either v1 or v2 mode, never both).
 :func:`default_logdir` is the one rule for a log directory nobody named.
 
@@ -34,7 +34,6 @@ from tf1_tutorials.errors import (
     UserError,
     check_writable_dir,
 )
-from tf1_tutorials.evidence import bands
 from tf1_tutorials.training import logdir_lock, results
 from tf1_tutorials.training.settings import (
     RunSettings,
@@ -45,8 +44,6 @@ from tf1_tutorials.training.settings import (
 )
 from tf1_tutorials.variants import recipe
 
-# The committed report, where the package runs from its repository (else: how to write one).
-REPORT = Path(__file__).resolve().parents[2] / "report" / "REPORT.md"
 RUNS_DIR = Path("runs")  # where runs without a log directory of their own go
 RUN_PROG = "tf1-tutorials run"  # how a run's error lines begin
 # Settings a resumed run may change: how long it trains and what it prints, not what it trains.
@@ -208,8 +205,10 @@ def plan(settings: RunSettings) -> Plan:
     return Plan(variant, static.kind, dataset, overrides, seed, logdir, resume, reused, finished)
 
 
-def run(settings: RunSettings, say=print) -> tuple[dict, Path]:
+def run(settings: RunSettings, say=print, judge=None) -> tuple[dict, Path]:
     """Run ``settings`` in this process; return its result record and the result file.
+    ``judge(variant, record, recipe_defaults)``, where given, returns the lines said after the test
+    accuracy (``tf1-tutorials run`` gives :func:`tf1_tutorials.evidence.bands.judge_run`: the band).
 
     The log directory is this run's alone while it runs (:mod:`.logdir_lock`): the
     settings are checked, the lock taken, and the log directory checked again under it. A run
@@ -239,14 +238,16 @@ def run(settings: RunSettings, say=print) -> tuple[dict, Path]:
                 "(nothing to resume); this run starts over there"
             )
         try:
-            return _run_planned(settings, checked, started, say)
+            return _run_planned(settings, checked, started, say, judge)
         except BaseException:
             if not checked.resume:
                 results.remove_unfinished(checked.logdir, made_logdir, keep=logdir_lock.LOCK_FILE)
             raise
 
 
-def _run_planned(settings: RunSettings, checked: Plan, started: float, say) -> tuple[dict, Path]:
+def _run_planned(
+    settings: RunSettings, checked: Plan, started: float, say, judge
+) -> tuple[dict, Path]:
     name, data_dir = settings.variant, settings.data_dir
     module = checked.variant.load()
     config = make_config(module.Config, checked.overrides, name)
@@ -281,14 +282,9 @@ def _run_planned(settings: RunSettings, checked: Plan, started: float, say) -> t
     path = results.write(record, logdir)
     if outcome.test_accuracy is not None:
         say(f"test accuracy {outcome.test_accuracy:g}")
-        defaults = dataclasses.asdict(module.Config())
-        item = bands.entry_for(name, record["config"], defaults)
-        if item is not None:
-            for line in bands.run_lines(
-                item, outcome.test_accuracy, record.get("top_prediction_share")
-            ):
+        if judge is not None:
+            for line in judge(name, record, dataclasses.asdict(module.Config())):
                 say(line)
-            say(f"report: {REPORT if REPORT.exists() else 'tf1-tutorials report --html'}")
     say(f"result: {path}")
     return record, path
 
@@ -296,10 +292,11 @@ def _run_planned(settings: RunSettings, checked: Plan, started: float, say) -> t
 def run_in_fresh_process(
     settings: RunSettings, timeout: float | None = None, env: dict[str, str] | None = None
 ) -> dict:
-    """Run ``settings`` in a fresh ``python -m tf1_tutorials.training.runner`` (the settings as JSON
-    on its stdin); return the parsed result record, with the run's output as ``record["stdout"]``.
-    Without a ``logdir``, :func:`default_logdir` picks one here. ``env`` adds to (or replaces in)
-    this process's environment; stderr is captured, so no progress bar unless asked for.
+    """Run ``settings`` in a fresh ``python -m tf1_tutorials.commands.run`` (the settings as JSON on
+    its stdin: a ``tf1-tutorials run``, band lines included); return the parsed result record,
+    with the run's output as ``record["stdout"]``. Without a ``logdir``, :func:`default_logdir`
+    picks one here. ``env`` adds to (or replaces in) this process's environment; stderr is
+    captured, so no progress bar unless asked for.
 
     Raises ChildRunError (a RuntimeError) with the run's own error line when it refused or
     failed on a user error, RuntimeError with the process's output tail if it failed otherwise.
@@ -307,7 +304,7 @@ def run_in_fresh_process(
     if settings.logdir is None:
         logdir = default_logdir(settings.variant, settings.resume)
         settings = dataclasses.replace(settings, logdir=logdir)
-    command = [sys.executable, "-m", "tf1_tutorials.training.runner"]
+    command = [sys.executable, "-m", "tf1_tutorials.commands.run"]
     done = subprocess.run(
         command,
         input=settings.to_json(),
@@ -337,20 +334,3 @@ class ChildRunError(UserError, RuntimeError):
         message = f"{variant} run in {logdir}: " + said[0].removeprefix("error: ")
         super().__init__(message, hint=said[1].removeprefix("hint: ") if len(said) > 1 else None)
         self.exit_status = status
-
-
-def main() -> int:
-    """The fresh process: read the settings from stdin, run them, report errors as the command."""
-    from tf1_tutorials import cli
-
-    settings = RunSettings.from_json(sys.stdin.read())
-
-    def run_settings() -> int:
-        run(settings)
-        return 0
-
-    return cli.run_reporting_errors("run", run_settings)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

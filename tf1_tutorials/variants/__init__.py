@@ -2,7 +2,7 @@
 
 This module must not import TensorFlow (``tf1-tutorials list`` reads it and stays instant); a
 variant's own module is imported only when it runs. Every variant module has a ``Config``
-dataclass whose defaults are the documented recipe (../shared/spec/variants.md), a ``DATASET``
+dataclass whose defaults are the documented recipe (quoted in its docstring), a ``DATASET``
 and a ``KIND``:
 
 - ``"graph"``: the tutorial's own functions -- ``inference(images, is_training, config)``,

@@ -1,6 +1,6 @@
 """`tf1-tutorials legacy --compare SCRIPT.py [ARGS...]`: one TF1 script run by `tf1-tutorials
 legacy` and by the original runtime (TensorFlow 1.15.5, see
-:mod:`tf1_tutorials.evidence.reference_runtime`),
+:mod:`tf1_tutorials.reference_runtime`),
 side by side.
 
 Every run starts in a fresh copy of the script's directory (its files of up to 1 MiB and its
@@ -31,8 +31,8 @@ import threading
 import time
 from pathlib import Path
 
+from tf1_tutorials import reference_runtime
 from tf1_tutorials.errors import FileProblem, MissingFile, UsageError
-from tf1_tutorials.evidence import reference_runtime
 from tf1_tutorials.legacy.compare.verdict import Run, table, verdict
 from tf1_tutorials.legacy.launch import command
 from tf1_tutorials.legacy.shims.tensorflow.devices import STRICT_ENV

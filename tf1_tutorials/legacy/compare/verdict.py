@@ -15,7 +15,7 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
-from tf1_tutorials.evidence import reference_runtime
+from tf1_tutorials import reference_runtime
 
 SAME, DIFFERS = 0, 1  # the command's exit status for each kind of verdict
 NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?|\bnan\b", re.IGNORECASE)

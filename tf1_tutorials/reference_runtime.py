@@ -8,20 +8,17 @@ scripts run in their own processes, and this module reads their result lines.
 
 from __future__ import annotations
 
-import math
 import os
 import re
-import resource
 import shutil
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from tf1_tutorials.errors import FileProblem, UsageError
 
-CHECKOUT = Path(__file__).resolve().parents[2]
+CHECKOUT = Path(__file__).resolve().parents[1]
 REFERENCE_DIR = CHECKOUT / "reference"
 VENV_ENV = "TF1_TUTORIALS_TF115_VENV"  # where the reference venv is (default: .venv-tf115)
 PYTHON_ENV = "TF115_PYTHON"  # the Python 3.7 interpreter make tf115 builds it from
@@ -148,20 +145,6 @@ def parse_result(output: str) -> Result | None:
     return None
 
 
-def staged_data(variant: str) -> Path:
-    """The verified files the reference script of ``variant`` reads, fetched by the project's
-    reader into its data store first (the same bytes every runtime reads): the MNIST ``.gz``
-    files, or CIFAR-10's binary batches."""
-    from tf1_tutorials.data import default_data_dir, read_cifar10, read_data_sets
-    from tf1_tutorials.data.cifar10 import batches_dir
-
-    if variant == "cifar10_graph":
-        read_cifar10(default_data_dir("cifar10"))
-        return batches_dir(default_data_dir("cifar10"))
-    read_data_sets(default_data_dir("mnist"))
-    return default_data_dir("mnist")
-
-
 def script_command(variant: str, settings: dict, seed: int, data_dir: Path) -> list[str]:
     """The reference script and flags for ``variant`` with a band entry's ``settings``."""
     if variant not in SCRIPTS:
@@ -181,53 +164,11 @@ def script_command(variant: str, settings: dict, seed: int, data_dir: Path) -> l
     return command
 
 
-def run_reference(variant: str, settings: dict, seed: int, log: Path) -> dict:
-    """One reference run in a fresh TensorFlow 1.15.5 process, as a measurement record; its whole
-    output is kept in ``log``."""
-    command = [str(python()), *script_command(variant, settings, seed, staged_data(variant))]
-    env = dict(environment(), TF_CPP_MIN_LOG_LEVEL="2", PYTHONHASHSEED="0")
-    started = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    with open(log, "w", encoding="utf-8") as out:
-        status = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, env=env).returncode
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    result = parse_result(log.read_text(encoding="utf-8", errors="replace"))
-    if status != 0 or result is None:
-        raise FileProblem(
-            f"{SCRIPTS[variant]} seed {seed} on TensorFlow {TENSORFLOW}: exit status {status}, "
-            f"{'no result line' if result is None else 'a result line'} (its output: {log})"
-        )
-    return {
-        "seed": seed,
-        "test_accuracy": result.test_accuracy,
-        "test_images": result.test_images,
-        "diverged": not math.isfinite(result.loss),
-        "steps": result.steps,
-        "train_seconds": result.train_seconds,
-        "wall_seconds": round(time.perf_counter() - started, 3),
-        "cpu_seconds": round(
-            (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime), 3
-        ),
-        "load_average": round(os.getloadavg()[0], 2),
-        "versions": {"tensorflow": TENSORFLOW, "onednn": ONEDNN, "python": "3.7"},
-        "cpu": _cpu_model(),
-        "loss_curve": [],
-    }
-
-
-def _cpu_model() -> str:
-    from tf1_tutorials.training.results import cpu_model
-
-    return cpu_model()
-
-
 def main(argv: list[str]) -> int:
-    """``python -m tf1_tutorials.evidence.reference_runtime find-python``: the Python 3.7 make tf115
+    """``python -m tf1_tutorials.reference_runtime find-python``: the Python 3.7 make tf115
     builds from, or one line saying none was found (status 1). Runs on any Python 3, no packages."""
     if argv != ["find-python"]:
-        print(
-            "usage: python -m tf1_tutorials.evidence.reference_runtime find-python", file=sys.stderr
-        )
+        print("usage: python -m tf1_tutorials.reference_runtime find-python", file=sys.stderr)
         return 2
     found = find_python37()
     if found is None:
