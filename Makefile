@@ -36,8 +36,12 @@ format: $(STAMP)
 # The default suite: lint, unit tests and the accuracy entries at CI length (not the `slow` full-length
 # ones) on TensorFlow 2.21, then the version matrix's CI leg on TensorFlow 2.15 (test-tf215).
 # The real-data tests fail here (TF1_TUTORIALS_REQUIRE_DATA) rather than skip when the data is absent.
+# Two pytest-xdist workers (TEST_WORKERS=0 for one process): tests are handed out one at a time,
+# except each module marked xdist_group, which one worker takes whole for its module fixture.
+TEST_WORKERS ?= 2
+XDIST = $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadgroup)
 test: lint chromium tf115-where-possible
-	TF1_TUTORIALS_REQUIRE_DATA=1 $(PYTEST) -m "not slow" --durations=15
+	TF1_TUTORIALS_REQUIRE_DATA=1 $(PYTEST) $(XDIST) -m "not slow" --durations=15
 	$(MAKE) test-tf215
 
 # The first two tiers (tests/unit: no TensorFlow, no data; tests/graph: compose, the loop and the
@@ -137,7 +141,7 @@ TF215_CI_TESTS ?= tests/integration/test_tf_entry.py tests/unit/test_data_mnist.
 	tests/integration/test_variants_keras.py tests/integration/test_legacy.py \
 	tests/integration/test_cluster.py tests/accuracy/test_accuracy.py
 test-tf215: $(STAMP_TF215)
-	TF1_TUTORIALS_REQUIRE_DATA=1 $(VENV_TF215)/bin/python -m pytest -m "(not accuracy and not slow) or short" --durations=10 \
+	TF1_TUTORIALS_REQUIRE_DATA=1 $(VENV_TF215)/bin/python -m pytest $(XDIST) -m "(not accuracy and not slow) or short" --durations=10 \
 		-k "not (test_variants_keras and lowers_the_loss)" $(TF215_CI_TESTS)
 
 # The default suite on both TensorFlows (MATRIX_MARKS= for every test, the full-length runs too).

@@ -1,6 +1,7 @@
 """Shared pytest hooks and fixtures, for every tier (unit/, graph/, integration/, accuracy/,
 reliability/; the support modules beside this file are importable from each): the counts the
-reliability tests record, shown at the end of the run, and the real data sets."""
+reliability tests record, shown at the end of the run (gathered from every pytest-xdist worker),
+and the real data sets."""
 
 from __future__ import annotations
 
@@ -16,6 +17,18 @@ def real_data_sets() -> Path:
     """The real data sets' folder (TF1_TUTORIALS_DATA); the test is skipped with the reason where
     they are absent, and fails there under TF1_TUTORIALS_REQUIRE_DATA=1 (make test, CI)."""
     return real_data_root()
+
+
+def pytest_sessionfinish(session):
+    """Under pytest-xdist (make test runs two workers), each worker hands its counts back."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["reliability_counts"] = reliability_support.exported()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    reliability_support.merge(getattr(node, "workeroutput", {}).get("reliability_counts", {}))
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -34,6 +34,18 @@ def count(section: str, target: str, outcome: str, n: int = 1) -> None:
     COUNTS[section][target][outcome] += n
 
 
+def exported() -> dict:
+    """The counts as plain dicts: what a pytest-xdist worker hands back to the controller."""
+    return {s: {t: dict(o) for t, o in targets.items()} for s, targets in COUNTS.items()}
+
+
+def merge(counts: dict) -> None:
+    """Add a worker's :func:`exported` counts to this process's."""
+    for section, targets in counts.items():
+        for target, outcomes in targets.items():
+            COUNTS[section][target].update(outcomes)
+
+
 def summary_lines() -> list[str]:
     lines = []
     for section, targets in sorted(COUNTS.items()):
@@ -47,5 +59,4 @@ def summary_lines() -> list[str]:
 def write_report() -> None:
     path = os.environ.get("TF1_TUTORIALS_RELIABILITY_REPORT", "").strip()
     if path and COUNTS:
-        data = {s: {t: dict(o) for t, o in targets.items()} for s, targets in COUNTS.items()}
-        Path(path).write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+        Path(path).write_text(json.dumps(exported(), indent=2, sort_keys=True) + "\n")

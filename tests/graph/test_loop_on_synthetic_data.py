@@ -25,6 +25,10 @@ def synthetic(count: int, seed: int) -> DataSet:
     return DataSet(flat.reshape(count, 28, 28, 1), one_hot, dtype=np.float32, seed=seed)
 
 
+# One pytest-xdist worker takes the whole module, so its module fixture is built once.
+pytestmark = pytest.mark.xdist_group("test_loop_on_synthetic_data")
+
+
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     from tf1_tutorials.training.session import train

@@ -29,6 +29,10 @@ def browse(page, *flags):
     )
 
 
+# One pytest-xdist worker takes the whole module, so its module fixture is built once.
+pytestmark = pytest.mark.xdist_group("test_report_html")
+
+
 @pytest.fixture(scope="module")
 def page(tmp_path_factory):
     out = tmp_path_factory.mktemp("report")

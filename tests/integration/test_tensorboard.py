@@ -47,6 +47,10 @@ def train_softmax(logdir: Path, tmp: Path, summaries: str = LIGHT) -> Path:
     return logdir
 
 
+# One pytest-xdist worker takes the whole module, so its module fixture is built once.
+pytestmark = pytest.mark.xdist_group("test_tensorboard")
+
+
 @pytest.fixture(scope="module")
 def logs(tmp_path_factory) -> Path:
     """A folder holding two runs of softmax: one with ``--summaries full``, one with the default."""

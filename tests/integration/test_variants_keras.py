@@ -41,6 +41,10 @@ print(json.dumps(out))
 """
 
 
+# One pytest-xdist worker takes the whole module, so its module fixture is built once.
+pytestmark = pytest.mark.xdist_group("test_variants_keras")
+
+
 @pytest.fixture(scope="module")
 def inspected():
     done = subprocess.run(
