@@ -337,8 +337,8 @@ def checkpoint_files(root: Path) -> list[Path]:
 def test_async_cluster_started_by_hand_with_flags(tmp_path, private_data_dir):
     """Four tasks -- 2 ps, 2 workers -- started one by one with --ps-hosts/--worker-hosts/
     --job-name/--task-index, no launcher: in async mode the global step counts every worker's
-    updates (the local steps add up to it), and each ps stops by itself once both workers have
-    released it.
+    updates (the local steps add up to it, but for increments that met), and each ps stops by
+    itself once both workers have released it.
 
     Learning rate 0.001: at the recipe's 0.01 the naive softmax loss sometimes overflows to NaN
     under asynchronous updates (both workers' first gradients, taken at the zero weights, land
@@ -377,7 +377,11 @@ def test_async_cluster_started_by_hand_with_flags(tmp_path, private_data_dir):
     assert (cluster["mode"], cluster["replicas_to_aggregate"]) == ("async", None)
     # A step in flight on one worker when the other reaches `steps` may add one.
     assert steps <= record["steps"] <= steps + 1
-    assert sum(cluster["local_steps"]) == record["steps"]
+    # Every worker step is one update; in async mode TF1's apply_gradients adds 1 to the global
+    # step (a ref variable on the ps) without a lock, so two workers' increments that meet count
+    # once: the local steps may exceed the global step by the few that met (seen: 301 against
+    # 300, with both cores busy), never fall short of it.
+    assert 0 <= sum(cluster["local_steps"]) - record["steps"] <= 3
     assert cluster["images_per_global_step"] == 100
     assert record["test_accuracy"] > 0.6 and not record["diverged"]
     assert checkpoint_files(tmp_path) == checkpoint_files(tmp_path / "run")
