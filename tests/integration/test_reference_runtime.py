@@ -119,8 +119,9 @@ def test_every_entry_measured_on_tf115_gets_an_equivalence_verdict():
 @needs_runtime
 def test_one_reference_script_gives_the_documented_divergence_on_both_runtimes(tmp_path):
     """reference/softmax.py at lr 0.03: 0.098 on TensorFlow 1.15.5 and under `legacy`."""
+    data_dir = reference_runs.staged_data("softmax")
     record = reference_runs.run_reference(
-        "softmax", {"learning_rate": 0.03, "steps": 1000}, 1, tmp_path / "tf115.log"
+        "softmax", {"learning_rate": 0.03, "steps": 1000}, 1, tmp_path / "tf115.log", data_dir
     )
     assert record["test_accuracy"] == pytest.approx(0.098) and record["diverged"]
     assert record["versions"]["tensorflow"] == "1.15.5"
@@ -128,7 +129,7 @@ def test_one_reference_script_gives_the_documented_divergence_on_both_runtimes(t
         "softmax",
         {"learning_rate": 0.03, "steps": 1000},
         1,
-        reference_runs.staged_data("softmax"),
+        data_dir,
     )
     done = subprocess.run(
         [sys.executable, "-m", "tf1_tutorials.cli", "legacy", script, *flags],

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import functools
 import json
 import math
 import os
@@ -57,14 +58,21 @@ def run_entry(
     if runtime == reference_runtime.RUNTIME:
         workdir.mkdir(parents=True, exist_ok=True)
         log = workdir / f"{item.key}-seed{seed}-tf115.log"
-        return reference_runs.run_reference(item.variant, item.settings, seed, log)
-    logdir, number = workdir / f"{item.key}-seed{seed}", 1
-    while results.holds_a_run(logdir):  # a --workdir used before: its runs are left alone
-        number += 1
-        logdir = workdir / f"{item.key}-seed{seed}-{number}"
-    settings = RunSettings(item.variant, item.settings, seed=seed, logdir=logdir, threads=threads)
+        data_dir = reference_runs.staged_data(item.variant)
+        run = functools.partial(
+            reference_runs.run_reference, item.variant, item.settings, seed, log, data_dir
+        )
+    else:
+        logdir, number = workdir / f"{item.key}-seed{seed}", 1
+        while results.holds_a_run(logdir):  # a --workdir used before: its runs are left alone
+            number += 1
+            logdir = workdir / f"{item.key}-seed{seed}-{number}"
+        settings = RunSettings(
+            item.variant, item.settings, seed=seed, logdir=logdir, threads=threads
+        )
+        run = functools.partial(run_in_fresh_process, settings)
     started, cpu_before = time.perf_counter(), _children_cpu_seconds()
-    record = run_in_fresh_process(settings)
+    record = run()
     record["wall_seconds"] = round(time.perf_counter() - started, 3)
     # With runs one at a time, the CPU time of this run alone: unlike the wall time, it barely
     # changes when other work shares the cores, which the load average at its end shows.

@@ -5,10 +5,7 @@ fresh process of the reference runtime (:mod:`tf1_tutorials.reference_runtime`) 
 from __future__ import annotations
 
 import math
-import os
-import resource
 import subprocess
-import time
 from pathlib import Path
 
 from tf1_tutorials import reference_runtime
@@ -29,19 +26,17 @@ def staged_data(variant: str) -> Path:
     return default_data_dir("mnist")
 
 
-def run_reference(variant: str, settings: dict, seed: int, log: Path) -> dict:
-    """One reference run in a fresh TensorFlow 1.15.5 process, as a measurement record; its whole
-    output is kept in ``log``."""
+def run_reference(variant: str, settings: dict, seed: int, log: Path, data_dir: Path) -> dict:
+    """One reference run in a fresh TensorFlow 1.15.5 process on the files :func:`staged_data`
+    gave, as a measurement record (its wall and CPU time are added by ``measure.run_entry``, as
+    for the project's runs); its whole output is kept in ``log``."""
     command = [
         str(reference_runtime.python()),
-        *reference_runtime.script_command(variant, settings, seed, staged_data(variant)),
+        *reference_runtime.script_command(variant, settings, seed, data_dir),
     ]
     env = dict(reference_runtime.environment(), TF_CPP_MIN_LOG_LEVEL="2", PYTHONHASHSEED="0")
-    started = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with open(log, "w", encoding="utf-8") as out:
         status = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, env=env).returncode
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = reference_runtime.parse_result(log.read_text(encoding="utf-8", errors="replace"))
     if status != 0 or result is None:
         raise FileProblem(
@@ -56,11 +51,6 @@ def run_reference(variant: str, settings: dict, seed: int, log: Path) -> dict:
         "diverged": not math.isfinite(result.loss),
         "steps": result.steps,
         "train_seconds": result.train_seconds,
-        "wall_seconds": round(time.perf_counter() - started, 3),
-        "cpu_seconds": round(
-            (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime), 3
-        ),
-        "load_average": round(os.getloadavg()[0], 2),
         "versions": {
             "tensorflow": reference_runtime.TENSORFLOW,
             "onednn": reference_runtime.ONEDNN,
