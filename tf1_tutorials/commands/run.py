@@ -52,9 +52,14 @@ def settings_from_args(args: argparse.Namespace) -> runner.RunSettings:
     )
 
 
-def main(args: argparse.Namespace) -> int:
-    runner.run(settings_from_args(args), judge=bands.judge_run)
+def run_judged(settings: runner.RunSettings) -> int:
+    """The run, its band said after its test accuracy (what ``tf1-tutorials run`` prints)."""
+    runner.run(settings, judge=bands.judge_run)
     return 0
+
+
+def main(args: argparse.Namespace) -> int:
+    return run_judged(settings_from_args(args))
 
 
 def fresh_process_main() -> int:
@@ -63,12 +68,7 @@ def fresh_process_main() -> int:
     from tf1_tutorials import cli
 
     settings = runner.RunSettings.from_json(sys.stdin.read())
-
-    def run_settings() -> int:
-        runner.run(settings, judge=bands.judge_run)
-        return 0
-
-    return cli.run_reporting_errors("run", run_settings)
+    return cli.run_reporting_errors("run", lambda: run_judged(settings))
 
 
 if __name__ == "__main__":
