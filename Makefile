@@ -170,6 +170,11 @@ tf115-mkl: $(VENV_TF115_MKL)/.installed
 
 $(VENV_TF115)/.installed $(VENV_TF115_MKL)/.installed: $(VENV_TF115)%/.installed: constraints/tf115%.txt
 	@python37=$$($(FIND_PYTHON37)) && \
+	if [ -e $(VENV_TF115)$*/bin/python ] || [ -L $(VENV_TF115)$*/bin/python ]; then \
+		$(VENV_TF115)$*/bin/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 7))' \
+		2>/dev/null || { echo "$(VENV_TF115)$*: left by a build from another interpreter than \
+	Python 3.7 (it never finished): removing it to build it anew" >&2; rm -rf $(VENV_TF115)$*; }; \
+	fi && \
 	echo "$(VENV_TF115)$*: building from $$python37" && \
 	"$$python37" -m venv $(VENV_TF115)$* && \
 	$(VENV_TF115)$*/bin/python -m pip install --quiet --upgrade "pip==23.3.2" && \

@@ -8,12 +8,13 @@ scripts run in their own processes, and this module reads their result lines.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from tf1_tutorials.errors import FileProblem, UsageError
@@ -78,6 +79,145 @@ def python() -> Path:
             "(make tf115 builds it from a Python 3.7)"
         )
     return interpreter
+
+
+# What a reference interpreter is asked before any TF1 run (it runs on Python 3.7 and on any
+# later one, so a wrong venv answers too): one JSON line on stdout.
+PROBE = r"""
+import json, os, sys
+answer = {"python": "%d.%d.%d" % tuple(sys.version_info[:3])}
+try:
+    import tensorflow as tf
+except Exception as err:
+    answer["error"] = "%s: %s" % (type(err).__name__, str(err).splitlines()[0] if str(err) else "")
+else:
+    answer["tensorflow"] = str(getattr(tf, "__version__", "?"))
+    answer["eager"] = bool(tf.executing_eagerly())
+    answer["distribution"] = "?"
+    try:
+        try:
+            from importlib import metadata
+        except ImportError:
+            import importlib_metadata as metadata
+        init = os.path.realpath(tf.__file__)
+        for dist in metadata.distributions():
+            if any(str(f).replace(os.sep, "/").endswith("tensorflow/__init__.py")
+                   and os.path.realpath(str(dist.locate_file(f))) == init
+                   for f in dist.files or ()):
+                answer["distribution"] = dist.metadata["Name"]
+                break
+    except Exception:
+        pass
+    answer["onednn"] = None
+    for module, name in (("tensorflow.python.util._pywrap_util_port", "IsMklEnabled"),
+                         ("tensorflow.python.pywrap_tensorflow", "IsMklEnabled")):
+        try:
+            answer["onednn"] = bool(getattr(__import__(module, fromlist=[name]), name)())
+            break
+        except Exception:
+            continue
+print(json.dumps(answer))
+"""
+PROBE_SECONDS = 180  # TensorFlow 1.15's import takes a few seconds; a loaded machine more
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What a reference interpreter said it is (every TF1 run records it)."""
+
+    python: str
+    tensorflow: str
+    distribution: str  # the installed distribution that owns tensorflow/__init__.py
+    onednn: bool | None  # a oneDNN (MKL) build
+    eager: bool
+
+    def as_record(self) -> dict:
+        return asdict(self) | {"asked": True}
+
+
+# What each reference runtime must answer: the stock wheel, or intel-tensorflow's MKL build.
+EXPECTED = {
+    "stock": Identity("3.7", TENSORFLOW, "tensorflow", False, False),
+    "mkl": Identity("3.7", "1.15.2", "intel-tensorflow", True, False),
+}
+_asked: dict = {}
+
+
+def identify(interpreter: Path, timeout: float = PROBE_SECONDS) -> Identity:
+    """Ask ``interpreter`` (one short process) who it is; FileProblem naming it where it cannot
+    answer (missing, not runnable, no TensorFlow, no answer in ``timeout`` s)."""
+    named = f"the reference runtime {interpreter}"
+    env = dict(environment(), TF_CPP_MIN_LOG_LEVEL="3", PYTHONWARNINGS="ignore")
+    try:
+        done = subprocess.run(
+            [str(interpreter), "-c", PROBE],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
+            stdin=subprocess.DEVNULL,
+        )
+    except FileNotFoundError:
+        raise FileProblem(f"{named}: no such interpreter (a dangling link?)") from None
+    except PermissionError:
+        raise FileProblem(f"{named}: not executable") from None
+    except OSError as err:
+        raise FileProblem(f"{named}: cannot be started ({err.strerror})") from None
+    except subprocess.TimeoutExpired:
+        raise FileProblem(f"{named}: gave no answer in {timeout:.0f} s") from None
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    try:
+        answer = json.loads(lines[-1])
+    except (IndexError, json.JSONDecodeError):
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise FileProblem(
+            f"{named}: did not say what it is (exit status {done.returncode}: {last[:200]})"
+        ) from None
+    if "error" in answer:
+        raise FileProblem(
+            f"{named}: Python {answer.get('python', '?')} cannot import TensorFlow "
+            f"({answer['error'][:200]})"
+        )
+    return Identity(
+        str(answer.get("python", "?")),
+        str(answer.get("tensorflow", "?")),
+        str(answer.get("distribution", "?")),
+        answer.get("onednn"),
+        bool(answer.get("eager")),
+    )
+
+
+def mismatch(found: Identity, expected: Identity) -> str | None:
+    """What in ``found`` is not what was asked for (``expected``), or None."""
+    problems = []
+    if found.python.split(".")[:2] != expected.python.split("."):
+        problems.append(f"Python {found.python}, not {expected.python}")
+    if found.tensorflow != expected.tensorflow:
+        problems.append(f"TensorFlow {found.tensorflow}, not {expected.tensorflow}")
+    if found.distribution.lower() != expected.distribution:
+        problems.append(f"installed as {found.distribution!r}, not {expected.distribution!r}")
+    if found.onednn is not None and found.onednn != expected.onednn:
+        problems.append("a oneDNN (MKL) build" if found.onednn else "not a oneDNN (MKL) build")
+    if found.eager != expected.eager:
+        problems.append("eager by default" if found.eager else "not eager")
+    return "; ".join(problems) or None
+
+
+def checked_identity(kind: str = "stock", interpreter: Path | None = None) -> Identity:
+    """The reference interpreter's identity, asked once per process, or FileProblem (status 1)
+    naming the venv and what it really is when it is not the runtime ``kind`` asked for."""
+    interpreter = interpreter or python()
+    key = (str(interpreter), kind)
+    if key not in _asked:
+        found = identify(interpreter)
+        wrong = mismatch(found, EXPECTED[kind])
+        if wrong:
+            raise FileProblem(
+                f"the reference runtime {interpreter.parent.parent} is not TensorFlow "
+                f"{EXPECTED[kind].tensorflow} ({EXPECTED[kind].distribution}): it is {wrong}"
+            )
+        _asked[key] = found
+    return _asked[key]
 
 
 def missing_reason() -> str | None:
@@ -170,6 +310,14 @@ def main(argv: list[str]) -> int:
     if argv != ["find-python"]:
         print("usage: python -m tf1_tutorials.reference_runtime find-python", file=sys.stderr)
         return 2
+    given = os.environ.get(PYTHON_ENV)
+    if given and not _is_python37(given):
+        print(
+            f"make tf115: {PYTHON_ENV}={given} is not a Python 3.7 (the reference runtime, "
+            f"TensorFlow {TENSORFLOW}, installs on 3.7 only): point it at one, or unset it",
+            file=sys.stderr,
+        )
+        return 1
     found = find_python37()
     if found is None:
         print(

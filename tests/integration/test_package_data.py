@@ -11,7 +11,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from tf1_tutorials.evidence import bands
+from tf1_tutorials.evidence import store
 
 ROOT = Path(__file__).resolve().parents[2]
 BAND_ENTRY = "softmax-lr0.001-1000"
@@ -36,9 +36,9 @@ def build_wheel(tmp_path: Path) -> Path:
 def test_the_wheel_ships_every_measurement_file_and_an_installed_copy_judges_with_them(tmp_path):
     wheel = build_wheel(tmp_path)
     names = set(zipfile.ZipFile(wheel).namelist())
-    package_dir = bands.MEASUREMENTS_FILE.parent
+    package_dir = store.MEASUREMENTS_FILE.parent
     measured = sorted(package_dir.glob("measurements*.json"))
-    assert bands.MEASUREMENTS_FILE in measured and bands.MATRIX_MEASUREMENTS_FILE in measured
+    assert store.MEASUREMENTS_FILE in measured and store.MATRIX_MEASUREMENTS_FILE in measured
     for path in measured:
         assert path.relative_to(ROOT).as_posix() in names, f"{path.name} is not in {wheel.name}"
 

@@ -13,8 +13,7 @@ import pytest
 
 from tf1_tutorials import reference_runtime
 from tf1_tutorials.commands import measure as measure_command
-from tf1_tutorials.evidence import bands, equivalence, reference_runs
-from tf1_tutorials.evidence import measure as harness
+from tf1_tutorials.evidence import bands, equivalence, reference_runs, store
 
 LINE = "test accuracy 0.9162 after 6000 steps (loss 12.5, 4.1 s of training, 10000 test images)"
 MISSING = reference_runtime.missing_reason()
@@ -91,7 +90,7 @@ def _measure_args(argv, tmp_path):
 
 
 def test_the_committed_tf115_measurements_are_valid_and_made_alike():
-    data = harness.read_measurements(bands.REFERENCE_MEASUREMENTS_FILE)
+    data = store.read(store.REFERENCE_MEASUREMENTS_FILE)
     for key, stored in data.items():
         item = bands.entry(key)
         assert stored["variant"] == item.variant and stored["settings"] == item.settings
@@ -102,8 +101,8 @@ def test_the_committed_tf115_measurements_are_valid_and_made_alike():
 
 
 def test_every_entry_measured_on_tf115_gets_an_equivalence_verdict():
-    reference = bands.load_measurements(bands.REFERENCE_MEASUREMENTS_FILE)
-    found = equivalence.verdicts(bands.load_measurements(), reference)
+    reference = store.load(store.REFERENCE_MEASUREMENTS_FILE)
+    found = equivalence.verdicts(store.load(), reference)
     assert set(found) == {key for key, data in reference.items() if data["runs"]}
     for key, verdict in found.items():
         assert verdict.verdict in (

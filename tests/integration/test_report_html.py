@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from matplotlib import image
 
-from tf1_tutorials.evidence import bands, report, report_html, report_model
+from tf1_tutorials.evidence import bands, report, report_html, report_model, store
 
 # Every address the page could reach goes to a closed local port: the page must need none.
 OFFLINE = "--proxy-server=127.0.0.1:9"
@@ -98,7 +98,7 @@ def test_the_writers_render_one_model_and_never_import_each_other():
 
     for writer, sibling in ((report_html, "report_markdown"), (report_markdown, "report_html")):
         assert sibling not in Path(writer.__file__).read_text()
-    model = report_model.build(bands.load_measurements(), {}, {})
+    model = report_model.build(store.load(), {}, {})
     markdown = report_markdown.render(model)
     page = report_html.render(model, {})
     for part in (model.findings, *model.sections):

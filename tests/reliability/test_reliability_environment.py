@@ -299,8 +299,7 @@ def test_report_on_a_full_disk_keeps_the_previous_report_whole(small_disk, env):
 
 
 def test_measurements_recorded_on_a_full_disk_leave_the_file_whole(small_disk):
-    from tf1_tutorials.evidence import bands
-    from tf1_tutorials.evidence import measure as harness
+    from tf1_tutorials.evidence import bands, store
 
     into = small_disk / "measured.json"
     into.write_text("{}\n")
@@ -318,7 +317,7 @@ def test_measurements_recorded_on_a_full_disk_leave_the_file_whole(small_disk):
         "loss_curve": [[1, 1.0]] * 5000,
     }  # fmt: skip
     with pytest.raises(OSError) as caught:
-        harness.record_runs(item, [record], into)
+        store.record(item.key, item.variant, item.settings, [record], into)
     assert caught.value.filename == str(into)
     assert into.read_text() == "{}\n"
-    assert sorted(os.listdir(small_disk)) == ["filler", "measured.json"]
+    assert sorted(os.listdir(small_disk)) == [".measured.json.lock", "filler", "measured.json"]

@@ -7,11 +7,12 @@ from statistics import NormalDist
 
 import pytest
 
-from tf1_tutorials import variants
+from tf1_tutorials import errors, variants
 from tf1_tutorials.commands import measure as measure_command
 from tf1_tutorials.errors import UsageError
-from tf1_tutorials.evidence import bands, measure, report, report_model
-from tf1_tutorials.evidence.measure import parse_seeds, record_runs, thin
+from tf1_tutorials.evidence import bands, measure, report, report_model, store
+from tf1_tutorials.evidence.measure import parse_seeds
+from tf1_tutorials.evidence.store import thin
 from tf1_tutorials.training.settings import make_config, static_variant
 
 
@@ -152,11 +153,11 @@ def test_every_entry_has_a_known_variant_and_valid_settings(item):
 
 
 def test_every_default_suite_entry_is_measured_with_enough_seeds():
-    data = bands.load_measurements()
+    data = store.load()
     for item in bands.ENTRIES:
         spread = bands.spread(item.key, data)
         if item.ci:  # a full-length entry may be partly measured: the report says so
-            assert spread is not None, f"{item.key}: no measured runs in {bands.MEASUREMENTS_FILE}"
+            assert spread is not None, f"{item.key}: no measured runs in {store.MEASUREMENTS_FILE}"
             assert spread.runs >= item.seeds_needed, f"{item.key}: {spread.runs} runs"
             assert spread.n >= 3, f"{item.key}: fewer than 3 runs learned; no band to test"
         if spread is not None:
@@ -181,6 +182,10 @@ def _record(seed, acc, onednn="1", curve_points=10):
     }
 
 
+def record_runs(item, records, path):
+    return store.record(item.key, item.variant, item.settings, records, path)
+
+
 def test_record_runs_replaces_a_remeasured_seed(tmp_path):
     path = tmp_path / "m.json"
     item = bands.entry("softmax-lr0.001-1000")
@@ -202,13 +207,37 @@ def test_record_runs_one_at_a_time_keeps_the_lowest_seeds_curve_and_wall_time(tm
     assert all((run["cpu_seconds"], run["load_average"]) == (7.5, 2.1) for run in stored["runs"])
 
 
-def test_record_runs_with_another_onednn_setting_starts_the_entry_anew(tmp_path):
+def test_runs_with_another_onednn_setting_sit_beside_the_entrys_own(tmp_path):
     path = tmp_path / "m.json"
     item = bands.entry("softmax-lr0.001-1000")
     record_runs(item, [_record(1, 0.91, "0"), _record(2, 0.90, "0")], path)
-    stored = record_runs(item, [_record(3, 0.92, "1")], path)
-    assert [run["seed"] for run in stored["runs"]] == [3]
-    assert stored["onednn"] == "1" and stored["loss_curve_seed"] == 3
+    beside = record_runs(item, [_record(3, 0.92, "1")], path)
+    assert [run["seed"] for run in beside["runs"]] == [3]
+    assert beside["onednn"] == "1" and beside["loss_curve_seed"] == 3
+    entry = store.read(path)[item.key]
+    assert [run["seed"] for run in entry["runs"]] == [1, 2] and entry["onednn"] == "0"
+    # TensorFlow's own spellings of the default are one setting with "1": no third group
+    record_runs(item, [_record(4, 0.93, "true")], path)
+    record_runs(item, [_record(5, 0.93, "TRUE")], path)
+    entry = store.read(path)[item.key]
+    assert [[run["seed"] for run in group["runs"]] for group in store.groups(entry)] == [
+        [1, 2],
+        [3, 4, 5],
+    ]
+    with pytest.raises(errors.UsageError, match="TF_ENABLE_ONEDNN_OPTS=yes"):
+        record_runs(item, [_record(6, 0.93, "yes")], path)
+
+
+def test_another_tensorflows_runs_never_delete_the_entrys_own(tmp_path):
+    path = tmp_path / "m.json"
+    item = bands.entry("softmax-lr0.001-1000")
+    tf115 = dict(_record(1, 0.91), versions={"tensorflow": "1.15.5", "onednn": "none"})
+    record_runs(item, [tf115], path)
+    record_runs(item, [_record(1, 0.95)], path)
+    entry = store.read(path)[item.key]
+    assert entry["tensorflow"] == "1.15.5" and entry["runs"][0]["test_accuracy"] == 0.91
+    assert entry["beside"][0]["tensorflow"] == "2.21.0"
+    assert entry["beside"][0]["runs"][0]["test_accuracy"] == 0.95
 
 
 def test_thin_keeps_last_point():
@@ -308,7 +337,7 @@ def test_measure_into_another_file_records_there_with_the_default_settings(tmp_p
     args = parser.parse_args([item.key, "--seeds", "1-2", "--into", str(into)])
     assert measure_command.main(args) == 0
     assert calls == [(item.key, 1), (item.key, 2)]
-    stored = bands.load_measurements(into)[item.key]
+    stored = store.read(into)[item.key]
     assert stored["tensorflow"] == "2.15.1" and len(stored["runs"]) == 2
 
 
@@ -332,7 +361,7 @@ def test_a_run_finds_its_entry_by_the_settings_that_differ_from_the_recipe():
 
 def test_run_lines_state_the_band_and_the_verdict(monkeypatch):
     data = measured([0.920, 0.922, 0.924])
-    monkeypatch.setattr(bands, "load_measurements", lambda path=None: data)
+    monkeypatch.setattr(store, "load", lambda path=None: data)
     item = bands.entry("softmax-lr0.01-6000")
     band, verdict = bands.run_lines(item, 0.921)
     low, high = bands.spread(item.key, data).band
@@ -371,9 +400,12 @@ def test_measure_missing_runs_only_the_seeds_not_yet_recorded_alike(tmp_path, mo
     tensorflow = metadata.version("tensorflow")
     stored = {"tensorflow": tensorflow, "onednn": "1", "runs": [{"seed": 1}, {"seed": 3}]}
     monkeypatch.delenv("TF_ENABLE_ONEDNN_OPTS", raising=False)
-    assert measure.recorded_seeds(stored) == {1, 3}
-    assert measure.recorded_seeds(dict(stored, onednn="0")) == set()
-    assert measure.recorded_seeds(dict(stored, tensorflow="2.15.1")) == set()
+    here = measure.current_runtime()
+    assert store.recorded_seeds(stored, here) == {1, 3}
+    assert store.recorded_seeds(dict(stored, onednn="0"), here) == set()
+    assert store.recorded_seeds(dict(stored, tensorflow="2.15.1"), here) == set()
+    monkeypatch.setenv("TF_ENABLE_ONEDNN_OPTS", "true")
+    assert store.recorded_seeds(stored, measure.current_runtime()) == {1, 3}
     calls = []
 
     def fake_run_entry(entry, seed, workdir, threads=0, runtime="project"):
@@ -390,7 +422,7 @@ def test_measure_missing_runs_only_the_seeds_not_yet_recorded_alike(tmp_path, mo
     args = [item.key, "--seeds", "1-4", "--into", str(into), "--missing"]
     assert measure_command.main(parser.parse_args(args)) == 0
     assert calls == [2, 4]
-    assert [run["seed"] for run in bands.load_measurements(into)[item.key]["runs"]] == [1, 2, 3, 4]
+    assert [run["seed"] for run in store.read(into)[item.key]["runs"]] == [1, 2, 3, 4]
     assert measure_command.main(parser.parse_args(args)) == 0  # nothing left to run
     assert calls == [2, 4]
 

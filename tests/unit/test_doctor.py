@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import http.server
+import platform
 import socket
 import sys
 import threading
@@ -243,8 +244,18 @@ def test_doctor_says_whether_the_reference_runtime_is_built(tmp_path, monkeypatc
     check = doctor.check_reference_runtime()
     assert check.status == "note"
     assert "is not in" in check.text and "make tf115 builds it from /opt/python3.7" in check.text
-    site = tmp_path / "venv" / "lib" / "python3.7" / "site-packages"
+    # a dist-info folder and a dangling bin/python are not a runtime: the interpreter is asked
+    venv = tmp_path / "venv"
+    site = venv / "lib" / "python3.7" / "site-packages"
     (site / "tensorflow-1.15.5.dist-info").mkdir(parents=True)
-    monkeypatch.setenv("TF1_TUTORIALS_TF115_VENV", str(tmp_path / "venv"))
+    (venv / "bin").mkdir()
+    (venv / "bin" / "python").symlink_to(tmp_path / "gone" / "python3.7")
+    monkeypatch.setenv("TF1_TUTORIALS_TF115_VENV", str(venv))
     check = doctor.check_reference_runtime()
-    assert check.status == "ok" and "TensorFlow 1.15.5 in" in check.text
+    assert check.status == "FAIL" and "no such interpreter" in check.text, check.text
+    # a venv of another Python answers, and is named for what it is
+    (venv / "bin" / "python").unlink()
+    (venv / "bin" / "python").symlink_to(sys.executable)
+    check = doctor.check_reference_runtime()
+    assert check.status == "FAIL", check.text
+    assert f"Python {platform.python_version()}" in check.text

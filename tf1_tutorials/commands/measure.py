@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tf1_tutorials import reference_runtime
 from tf1_tutorials.errors import UsageError
-from tf1_tutorials.evidence import bands
+from tf1_tutorials.evidence import bands, store
 from tf1_tutorials.evidence.measure import measure, parse_seeds
 
 
@@ -42,7 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="project",
         help="project: train the variant here (default); tf1.15: run the entry's reference script "
         f"on TensorFlow {reference_runtime.TENSORFLOW} (make tf115), recorded by default into "
-        f"{bands.REFERENCE_MEASUREMENTS_FILE.name}",
+        f"{store.REFERENCE_MEASUREMENTS_FILE.name}",
     )
     parser.add_argument(
         "--into",

@@ -18,21 +18,14 @@ A band is never widened to hide a finding: the two questions use separate interv
 
 from __future__ import annotations
 
-import json
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
 from statistics import NormalDist
 
+from tf1_tutorials.evidence import store
 from tf1_tutorials.evidence.stats import outside_probability, prediction_interval
 
-MEASUREMENTS_FILE = Path(__file__).with_name("measurements.json")
-# The same entries measured on the other TensorFlow of the version matrix (constraints/tf215.txt),
-# fewer seeds: `tf1-tutorials measure --into` writes it, the report compares it with the above.
-MATRIX_MEASUREMENTS_FILE = Path(__file__).with_name("measurements-tf215.json")
-# The same entries on the original runtime, TensorFlow 1.15.5, through the reference scripts
-# (`tf1-tutorials measure --runtime tf1.15`): the witness the equivalence verdicts compare against.
-REFERENCE_MEASUREMENTS_FILE = Path(__file__).with_name("measurements-tf115.json")
 # The documented figure is judged against the interval one new run falls in 99 times in 100.
 DOCUMENTED_COVERAGE = 0.99
 # A CI run (`.ci/run`) judges about this many fresh runs against non-exact bands: the default
@@ -281,22 +274,16 @@ class Spread:
 def is_short(item: Entry, measurements: dict | None = None) -> bool:
     """Whether ``item`` is a CI entry whose measured runs trained for at most
     ``SHORT_TRAIN_SECONDS`` (median); an unmeasured entry is not short."""
-    data = (load_measurements() if measurements is None else measurements).get(item.key)
+    data = (store.load() if measurements is None else measurements).get(item.key)
     seconds = [
         run["train_seconds"] for run in (data or {}).get("runs", []) if "train_seconds" in run
     ]
     return item.ci and bool(seconds) and statistics.median(seconds) <= SHORT_TRAIN_SECONDS
 
 
-def load_measurements(path: Path = MEASUREMENTS_FILE) -> dict:
-    if not path.exists():
-        return {}
-    return json.loads(path.read_text())
-
-
 def spread(key: str, measurements: dict | None = None) -> Spread | None:
     """The recorded spread of an entry, or None when it has not been measured."""
-    data = (load_measurements() if measurements is None else measurements).get(key)
+    data = (store.load() if measurements is None else measurements).get(key)
     if not data or not data.get("runs"):
         return None
     runs = data["runs"]
@@ -367,7 +354,7 @@ def false_failure_rate(item: Entry, measured: Spread | None) -> float:
 def suite_false_failure_rate(measurements: dict | None = None) -> float:
     """The chance that a CI run fails on ordinary draws: each CI entry judged once on TensorFlow
     2.21, each short one again on 2.15 (against the same band)."""
-    data = load_measurements() if measurements is None else measurements
+    data = store.load() if measurements is None else measurements
     passes = 1.0
     for item in ENTRIES:
         if item.ci:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tf1_tutorials.evidence import bands
+from tf1_tutorials.evidence import bands, store
 from tf1_tutorials.evidence.stats import difference_interval, welch
 
 ALPHA = 0.05
@@ -97,9 +97,9 @@ def compare(
 
 def verdicts(project: dict | None = None, reference: dict | None = None) -> dict:
     """Every entry with TF 1.15.5 runs -> its :class:`Equivalence`."""
-    project = bands.load_measurements() if project is None else project
+    project = store.load() if project is None else project
     if reference is None:
-        reference = bands.load_measurements(bands.REFERENCE_MEASUREMENTS_FILE)
+        reference = store.load(store.REFERENCE_MEASUREMENTS_FILE)
     found = {}
     for item in bands.ENTRIES:
         result = compare(item, bands.spread(item.key, project), bands.spread(item.key, reference))

@@ -1,7 +1,7 @@
 """Run band entries under seeds and record or check their accuracies.
 
 `tf1-tutorials measure ENTRY... --seeds 1-10` trains each entry once per seed, every run in a fresh
-process, and records the runs in ``bands.MEASUREMENTS_FILE`` (the raw data the bands come from).
+process, and records the runs in ``store.MEASUREMENTS_FILE`` (the raw data the bands come from).
 `tf1-tutorials measure --check ENTRY...` runs each entry once and judges it against its band.
 `tf1-tutorials measure --short --seeds 1-3 --into tf1_tutorials/evidence/measurements-tf215.json`,
 run on the version matrix's other TensorFlow, records the short entries there for the report to
@@ -11,10 +11,7 @@ compare. Every run has the environment's settings, the defaults a user has (oneD
 from __future__ import annotations
 
 import argparse
-import datetime
 import functools
-import json
-import math
 import os
 import resource
 import tempfile
@@ -25,25 +22,13 @@ from importlib import metadata
 from pathlib import Path
 
 from tf1_tutorials import reference_runtime
-from tf1_tutorials.errors import FileProblem, UsageError, check_writable_dir, write_atomically
-from tf1_tutorials.evidence import bands, reference_runs
+from tf1_tutorials.errors import UsageError, check_writable_dir
+from tf1_tutorials.evidence import bands, reference_runs, store
 from tf1_tutorials.training import results
 from tf1_tutorials.training.runner import RunSettings, run_in_fresh_process
 from tf1_tutorials.training.settings import SEED_RANGE
 
-RUN_FIELDS = ("seed", "test_accuracy", "test_images", "diverged", "steps", "train_seconds")
-OPTIONAL_RUN_FIELDS = ("top_prediction_share", "wall_seconds", "cpu_seconds", "load_average")
-STORED_CURVE_POINTS = 200  # of a run's recorded curve, kept in the measurements file
 MAX_SEEDS = 10000  # far more runs than any measurement needs
-
-
-def thin(curve: list, points: int) -> list:
-    """At most about ``points`` evenly spaced items of ``curve``, always keeping the last."""
-    stride = max(1, -(-len(curve) // points))
-    kept = curve[::stride]
-    if curve and kept[-1] != curve[-1]:
-        kept.append(curve[-1])
-    return [list(item) for item in kept]
 
 
 def run_entry(
@@ -112,7 +97,7 @@ def run_seeds(
         record = run_entry(item, seed, workdir, threads, runtime)
         if into is not None:
             with recording:
-                record_runs(item, [record], into)
+                store.record(item.key, item.variant, item.settings, [record], into)
         say(
             f"{item.key} seed {seed}: test accuracy {record['test_accuracy']:.4f} "
             f"({record['train_seconds']:.0f} s{', diverged' if record['diverged'] else ''})"
@@ -121,42 +106,6 @@ def run_seeds(
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         return list(pool.map(one, seeds))
-
-
-def record_runs(
-    item: bands.Entry, records: list[dict], path: Path = bands.MEASUREMENTS_FILE
-) -> dict:
-    """Add ``records`` to the entry's measured runs (a seed measured again replaces its old run).
-
-    Runs made on another TensorFlow or with another oneDNN setting than the stored ones start the
-    entry anew: one entry's runs are always made alike."""
-    data = bands.load_measurements(path)
-    previous = data.get(item.key, {})
-    first = min(records, key=lambda record: record["seed"])
-    made_alike = previous.get("tensorflow") == first["versions"].get("tensorflow", "?") and str(
-        previous.get("onednn")
-    ) == str(first["versions"].get("onednn", "?"))
-    runs = {run["seed"]: run for run in previous.get("runs", [])} if made_alike else {}
-    for record in records:
-        runs[record["seed"]] = {name: record[name] for name in RUN_FIELDS} | {
-            name: record[name] for name in OPTIONAL_RUN_FIELDS if name in record
-        }
-    keeps_curve = made_alike and previous.get("loss_curve_seed", first["seed"]) < first["seed"]
-    data[item.key] = {
-        "variant": item.variant,
-        "settings": item.settings,
-        "tensorflow": first["versions"].get("tensorflow", "?"),
-        "cpu": first.get("cpu", "?"),
-        "onednn": first["versions"].get("onednn", "?"),
-        "date": datetime.date.today().isoformat(),
-        "runs": sorted(runs.values(), key=lambda run: run["seed"]),
-        "loss_curve_seed": previous["loss_curve_seed"] if keeps_curve else first["seed"],
-        "loss_curve": previous["loss_curve"]
-        if keeps_curve
-        else thin(first["loss_curve"], STORED_CURVE_POINTS),
-    }
-    write_atomically(path, json.dumps(dict(sorted(data.items())), indent=1) + "\n")
-    return data[item.key]
 
 
 def parse_seeds(text: str) -> list[int]:
@@ -179,93 +128,16 @@ def parse_seeds(text: str) -> list[int]:
     return seeds
 
 
-# A measured run's fields the report and the bands read, and the types they must have.
-CHECKED_RUN_FIELDS = {"seed": int, "test_accuracy": (int, float), "test_images": int}
-
-
-def read_measurements(path: Path, what: str = "", must_exist: bool = False) -> dict:
-    """The measurements file ``path`` ({} when it does not exist, unless ``must_exist``), checked
-    field by field: FileProblem naming the file (as the option ``what`` gave it), the entry and
-    the first field that is missing, of the wrong type or not a finite number. A file that must
-    exist must also hold at least one entry."""
-    named = f"{what} {path}" if what else str(path)
-    if must_exist and not path.exists():
-        raise FileProblem(f"{named}: no such file")
-    if path.exists() and not path.is_file():
-        raise FileProblem(f"{named}: is a directory, not a measurements file")
-    try:
-        data = bands.load_measurements(path)
-    except json.JSONDecodeError as err:
-        raise FileProblem(
-            f"{named}: not valid JSON ({err.msg}, line {err.lineno} column {err.colno})"
-        ) from None
-    except UnicodeDecodeError:
-        raise FileProblem(f"{named}: not a text file") from None
-    if not isinstance(data, dict):
-        raise FileProblem(f"{named}: must hold an object of entries, holds {type(data).__name__}")
-    if must_exist and not data:
-        raise FileProblem(f"{named}: holds no entries, so there is nothing to report")
-    for key, entry in data.items():
-        if not isinstance(entry, dict) or not isinstance(entry.get("runs"), list):
-            raise FileProblem(f"{named}: entry {key!r}: field 'runs' is missing or not a list")
-        for index, run in enumerate(entry["runs"]):
-            problem = _run_problem(run)
-            if problem:
-                raise FileProblem(f"{named}: entry {key!r}, runs[{index}].{problem}")
-        curve = entry.get("loss_curve", [])
-        if not isinstance(curve, list) or not all(
-            isinstance(point, list) and len(point) == 2 for point in curve
-        ):
-            raise FileProblem(f"{named}: entry {key!r}: 'loss_curve' is not a list of [step, loss]")
-    return data
-
-
-def _run_problem(run) -> str | None:
-    """``field: what is wrong`` for the first bad field of one measured run, else None."""
-    if not isinstance(run, dict):
-        return f"{next(iter(CHECKED_RUN_FIELDS))}: missing (the run is not an object)"
-    numeric = ("steps", "train_seconds", *OPTIONAL_RUN_FIELDS)
-    for name in (*CHECKED_RUN_FIELDS, *numeric):
-        value = run.get(name)
-        if value is None and name not in CHECKED_RUN_FIELDS:
-            continue
-        kind = CHECKED_RUN_FIELDS.get(name, (int, float))
-        if value is None:
-            return f"{name}: missing"
-        if not isinstance(value, kind) or isinstance(value, bool):
-            return f"{name}: {value!r} is not a number"
-        if not math.isfinite(value):
-            return f"{name}: {value!r} is not a finite number"
-    if not 0 <= run["test_accuracy"] <= 1:
-        return f"test_accuracy: {run['test_accuracy']!r} is not between 0 and 1"
-    return None
-
-
-def recorded_seeds(stored: dict | None, runtime: str = "project") -> set[int]:
-    """The seeds of ``stored`` (one entry's measurements) made as a run here would be: the same
-    TensorFlow (its installed version, read without importing it) and oneDNN setting."""
-    if not stored:
-        return set()
+def current_runtime(runtime: str = "project") -> tuple[str, str, str]:
+    """The runtime a run here would be recorded as (the project's TensorFlow read without
+    importing it, with this environment's oneDNN setting; or the reference runtime's)."""
     if runtime == reference_runtime.RUNTIME:
-        tensorflow, onednn = reference_runtime.TENSORFLOW, reference_runtime.ONEDNN
-    else:
-        try:
-            tensorflow = metadata.version("tensorflow")
-        except metadata.PackageNotFoundError:
-            return set()
-        onednn = os.environ.get("TF_ENABLE_ONEDNN_OPTS", "1")  # tf.py's default
-    if stored.get("tensorflow") != tensorflow or str(stored.get("onednn")) != onednn:
-        return set()
-    return {run["seed"] for run in stored.get("runs", [])}
-
-
-def check_into(path: Path) -> None:
-    """Before any training: the file runs are recorded into is readable, valid and writable."""
-    read_measurements(path)
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise FileProblem(f"--into {path}: the directory {parent} does not exist")
-    check_writable_dir(parent, f"--into {path}: its directory")
+        return (reference_runtime.TENSORFLOW, "tensorflow", reference_runtime.ONEDNN)
+    try:
+        tensorflow = metadata.version("tensorflow")
+    except metadata.PackageNotFoundError:
+        tensorflow = "?"
+    return (tensorflow, "tensorflow", store.onednn_setting(os.environ.get("TF_ENABLE_ONEDNN_OPTS")))
 
 
 def measure(
@@ -287,24 +159,25 @@ def measure(
         raise UsageError(f"--jobs: must be 1 or more, got {jobs}")
     reference = runtime == reference_runtime.RUNTIME
     if into is None:
-        into = bands.REFERENCE_MEASUREMENTS_FILE if reference else bands.MEASUREMENTS_FILE
+        into = store.REFERENCE_MEASUREMENTS_FILE if reference else store.MEASUREMENTS_FILE
     if reference:
         if check:
             raise UsageError("--check judges the project's runs: not with --runtime tf1.15")
-        reference_runtime.python()
+        reference_runtime.checked_identity()  # before any run: is it TensorFlow 1.15.5?
         for item in items:
             reference_runtime.script_command(item.variant, item.settings, 0, Path("."))
+    runtime_key = current_runtime(runtime)  # refuses an unknown oneDNN spelling before any run
     if not check:
-        check_into(into)
+        store.check_into(into)
     if workdir:
         check_writable_dir(workdir, "--workdir")
     workdir = workdir or Path(tempfile.mkdtemp(prefix="tf1-tutorials-measure-"))
     failures = 0
-    recorded = bands.load_measurements(into) if missing else {}
+    recorded = store.read(into) if missing else {}
     for item in items:
         seeds = seeds_asked[:1] if check else seeds_asked
         if missing:
-            done = recorded_seeds(recorded.get(item.key), runtime)
+            done = store.recorded_seeds(recorded.get(item.key), runtime_key)
             seeds = [seed for seed in seeds if seed not in done]
             if not seeds:
                 print(f"{item.key}: every seed asked for is recorded")
@@ -314,11 +187,17 @@ def measure(
             failures += not verdict.in_band
             print(f"{item.key}: {verdict.message}")
         else:
-            run_seeds(item, seeds, workdir, jobs, into=into, runtime=runtime)
-            stored = bands.load_measurements(into)[item.key]
-            spread = bands.spread(item.key, {item.key: stored})
+            made = run_seeds(item, seeds, workdir, jobs, into=into, runtime=runtime)
+            made_on = store.runtime_of(made[0]["versions"])
+            group = next(
+                one
+                for one in store.groups(store.read(into)[item.key])
+                if store.runtime_of(one) == made_on
+            )
+            spread = bands.spread(item.key, {item.key: group})
             print(
-                f"{item.key}: {spread.n} runs, min {spread.low:.4f} mean {spread.mean:.4f} "
-                f"max {spread.high:.4f} sd {spread.sd:.4f}"
+                f"{item.key} ({store.describe(made_on)}): {spread.n} runs, "
+                f"min {spread.low:.4f} mean {spread.mean:.4f} max {spread.high:.4f} "
+                f"sd {spread.sd:.4f}"
             )
     return 1 if failures else 0

@@ -30,6 +30,7 @@ def run_reference(variant: str, settings: dict, seed: int, log: Path, data_dir: 
     """One reference run in a fresh TensorFlow 1.15.5 process on the files :func:`staged_data`
     gave, as a measurement record (its wall and CPU time are added by ``measure.run_entry``, as
     for the project's runs); its whole output is kept in ``log``."""
+    identity = reference_runtime.checked_identity()  # asked once per process, before any run
     command = [
         str(reference_runtime.python()),
         *reference_runtime.script_command(variant, settings, seed, data_dir),
@@ -52,10 +53,11 @@ def run_reference(variant: str, settings: dict, seed: int, log: Path, data_dir: 
         "steps": result.steps,
         "train_seconds": result.train_seconds,
         "versions": {
-            "tensorflow": reference_runtime.TENSORFLOW,
+            "tensorflow": identity.tensorflow,
             "onednn": reference_runtime.ONEDNN,
-            "python": "3.7",
+            "python": identity.python,
         },
+        "runtime": identity.as_record(),
         "cpu": cpu_model(),
         "loss_curve": [],
     }

@@ -1,7 +1,7 @@
 """Measured runs -> REPORT.md, report.html and the PNG figures they show.
 
 `tf1-tutorials report [--out DIR] [--html]` (commands/report.py) reads the recorded runs (ours,
-``bands.MEASUREMENTS_FILE``; the version matrix's; TensorFlow 1.15.5's) and writes ``REPORT.md``,
+``store.MEASUREMENTS_FILE``; the version matrix's; TensorFlow 1.15.5's) and writes ``REPORT.md``,
 ``accuracy.png`` (each entry's runs against its band, the documented figure marked, TF 1.15.5's
 runs beside ours) and ``loss_curves.png``; with ``--html`` also ``report.html``, one
 self-contained page. What the report says is computed once (``report_model.build``); the Markdown
@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tf1_tutorials.errors import write_all_atomically
-from tf1_tutorials.evidence import bands, report_html, report_markdown, report_model
+from tf1_tutorials.evidence import report_html, report_markdown, report_model, store
 from tf1_tutorials.evidence.report_model import ACCURACY_PLOT, LOSS_PLOT
 
 HTML_FILE = "report.html"
@@ -28,15 +28,15 @@ def write_report(
     reference: dict | None = None,
 ) -> Path:
     """REPORT.md and the plots in ``out_dir`` (and report.html with ``html``); ``other``: the
-    version matrix's measurements (default: ``bands.MATRIX_MEASUREMENTS_FILE``); ``reference``:
-    TensorFlow 1.15.5's (default: ``bands.REFERENCE_MEASUREMENTS_FILE``)."""
+    version matrix's measurements (default: ``store.MATRIX_MEASUREMENTS_FILE``); ``reference``:
+    TensorFlow 1.15.5's (default: ``store.REFERENCE_MEASUREMENTS_FILE``)."""
     from tf1_tutorials.evidence import report_plots  # matplotlib: only when writing
 
-    measurements = bands.load_measurements() if measurements is None else measurements
+    measurements = store.load() if measurements is None else measurements
     if other is None:
-        other = bands.load_measurements(bands.MATRIX_MEASUREMENTS_FILE)
+        other = store.load(store.MATRIX_MEASUREMENTS_FILE)
     if reference is None:
-        reference = bands.load_measurements(bands.REFERENCE_MEASUREMENTS_FILE)
+        reference = store.load(store.REFERENCE_MEASUREMENTS_FILE)
     model = report_model.build(measurements, other, reference)
     figures = {}
     if measurements:

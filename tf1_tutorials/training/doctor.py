@@ -394,16 +394,31 @@ def check_disk(logdir: Path) -> Check:
 
 
 def check_reference_runtime() -> Check:
-    """The optional TensorFlow 1.15.5 runtime (``make tf115``): there, or how to get it."""
+    """The optional TensorFlow 1.15.5 runtime (``make tf115``): what its interpreter says it is
+    when asked, or how to get it."""
     from tf1_tutorials import reference_runtime
+    from tf1_tutorials.errors import FileProblem
 
     venv = reference_runtime.venv_dir()
-    wanted = f"tensorflow-{reference_runtime.TENSORFLOW}.dist-info"
-    if list(venv.glob(f"lib/python3.7/site-packages/{wanted}")):
+    interpreter = venv / "bin" / "python"
+    if interpreter.exists() or interpreter.is_symlink():
+        try:
+            found = reference_runtime.identify(interpreter)
+        except FileProblem as problem:
+            return Check("FAIL", str(problem))
+        said = (
+            f"Python {found.python}, TensorFlow {found.tensorflow} ({found.distribution}), "
+            f"oneDNN build {found.onednn}, eager {found.eager}"
+        )
+        wrong = reference_runtime.mismatch(found, reference_runtime.EXPECTED["stock"])
+        if wrong:
+            return Check(
+                "FAIL",
+                f"reference runtime: {venv} says {said}: {wrong} (rm -rf {venv}; make tf115)",
+            )
         return Check(
             "ok",
-            f"reference runtime: TensorFlow {reference_runtime.TENSORFLOW} in {venv} "
-            "(legacy --compare, measure --runtime tf1.15)",
+            f"reference runtime: {venv} says {said} (legacy --compare, measure --runtime tf1.15)",
         )
     found = reference_runtime.find_python37()
     how = f"make tf115 builds it from {found}" if found else "it needs a Python 3.7 (none found)"
