@@ -185,3 +185,25 @@ def test_a_refused_run_leaves_nothing_behind(tmp_path, env):
     )  # fmt: skip
     one_error(done, 1)
     assert sorted(p.name for p in existing.iterdir()) == ["notes.txt"]
+
+
+@pytest.mark.parametrize("kind", ["symlink", "hardlink", "user file"])
+def test_a_lock_file_a_run_did_not_leave_is_refused_and_left_as_it_was(tmp_path, env, kind):
+    theirs = tmp_path / "p.txt"
+    theirs.write_text("the user's own notes\n")
+    logdir = tmp_path / "r"
+    logdir.mkdir()
+    lock = logdir / LOCK_FILE
+    if kind == "symlink":
+        lock.symlink_to(Path("..") / "p.txt")
+    elif kind == "hardlink":
+        os.link(theirs, lock)
+    else:
+        lock.write_text("not a pid, but what the user wrote\n")
+    done = cli("run", "softmax", "--steps", 5, "--logdir", logdir, env=env, cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    first = done.stderr.splitlines()[0]
+    assert f"--logdir {logdir}: {LOCK_FILE} there is" in first and "Traceback" not in done.stderr
+    assert theirs.read_text() == "the user's own notes\n"
+    if kind == "user file":
+        assert lock.read_text() == "not a pid, but what the user wrote\n"
