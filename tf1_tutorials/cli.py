@@ -148,7 +148,11 @@ def run_reporting_errors(command: str, call, debug: bool = False) -> int:
         if debug:
             traceback.print_exc()
         with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
-            print(f"{PROG} {command}: stopped by {signal.Signals(signum).name}", file=sys.stderr)
+            stopped = getattr(err, "stopped", "")
+            also = f"; stopped {stopped} with it" if stopped else ""
+            print(
+                f"{PROG} {command}: stopped by {signal.Signals(signum).name}{also}", file=sys.stderr
+            )
         return 128 + signum
     except Exception as err:
         explained = _explain(err)

@@ -22,11 +22,13 @@ class Terminated(KeyboardInterrupt):
     checkpoint, the launcher stops its tasks. ``signum`` says which signal it was."""
 
     signum = signal.SIGTERM
+    stopped = ""  # the child processes stopped with it, in words
 
-    def __init__(self, *args, signum: int | None = None):
+    def __init__(self, *args, signum: int | None = None, stopped: str = ""):
         super().__init__(*args)
         if signum is not None:
             self.signum = signum
+        self.stopped = stopped
 
 
 class UserError(Exception):

@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
 
-from tf1_tutorials import reference_runtime
+from tf1_tutorials import children, reference_runtime
 from tf1_tutorials.errors import UsageError, check_writable_dir
 from tf1_tutorials.evidence import bands, reference_runs, store
 from tf1_tutorials.training import results
@@ -104,8 +104,13 @@ def run_seeds(
         )
         return record
 
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(one, seeds))
+    # A signal stops the runs under way (children.forwarding_signals) and starts no other.
+    pool = ThreadPoolExecutor(max_workers=jobs)
+    try:
+        with children.forwarding_signals():
+            return list(pool.map(one, seeds))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def parse_seeds(text: str) -> list[int]:

@@ -8,7 +8,7 @@ import math
 import subprocess
 from pathlib import Path
 
-from tf1_tutorials import reference_runtime
+from tf1_tutorials import children, reference_runtime
 from tf1_tutorials.data import default_data_dir, read_cifar10, read_data_sets
 from tf1_tutorials.data.cifar10 import batches_dir
 from tf1_tutorials.errors import FileProblem
@@ -37,7 +37,9 @@ def run_reference(variant: str, settings: dict, seed: int, log: Path, data_dir: 
     ]
     env = dict(reference_runtime.environment(), TF_CPP_MIN_LOG_LEVEL="2", PYTHONHASHSEED="0")
     with open(log, "w", encoding="utf-8") as out:
-        status = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, env=env).returncode
+        what = f"the TensorFlow {identity.tensorflow} process of {variant} seed {seed}"
+        status = children.run(command, what, stdout=out, stderr=subprocess.STDOUT, env=env)
+        status = status.returncode
     result = reference_runtime.parse_result(log.read_text(encoding="utf-8", errors="replace"))
     if status != 0 or result is None:
         raise FileProblem(

@@ -18,13 +18,12 @@ import dataclasses
 import datetime
 import os
 import secrets
-import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tf1_tutorials import broken_environment, variants
+from tf1_tutorials import broken_environment, children, variants
 from tf1_tutorials.errors import (
     ENVIRONMENT,
     USAGE,
@@ -305,11 +304,10 @@ def run_in_fresh_process(
         logdir = default_logdir(settings.variant, settings.resume)
         settings = dataclasses.replace(settings, logdir=logdir)
     command = [sys.executable, "-m", "tf1_tutorials.commands.run"]
-    done = subprocess.run(
+    done = children.run(
         command,
+        f"the training process of {settings.variant}",
         input=settings.to_json(),
-        capture_output=True,
-        text=True,
         timeout=timeout,
         env={**os.environ, **(env or {})},
     )
