@@ -38,8 +38,8 @@ def run_reference(variant: str, settings: dict, seed: int, log: Path, data_dir: 
     env = dict(reference_runtime.environment(), TF_CPP_MIN_LOG_LEVEL="2", PYTHONHASHSEED="0")
     with open(log, "w", encoding="utf-8") as out:
         what = f"the TensorFlow {identity.tensorflow} process of {variant} seed {seed}"
-        status = children.run(command, what, stdout=out, stderr=subprocess.STDOUT, env=env)
-        status = status.returncode
+        done = children.run(command, what, stdout=out, stderr=subprocess.STDOUT, env=env)
+    status = done.returncode
     result = reference_runtime.parse_result(log.read_text(encoding="utf-8", errors="replace"))
     if status != 0 or result is None:
         raise FileProblem(

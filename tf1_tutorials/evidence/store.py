@@ -39,7 +39,6 @@ OPTIONAL_NUMBERS = ("top_prediction_share", "wall_seconds", "cpu_seconds", "load
 # What the interpreter said it is (reference runs ask it before running: see reference_runtime).
 IDENTITY_FIELD = "runtime"
 STORED_CURVE_POINTS = 200  # of a run's recorded curve, kept in the measurements file
-GROUP_FIELDS = ("tensorflow", "distribution", "onednn", "cpu", "date", "runs")
 # TensorFlow reads TF_ENABLE_ONEDNN_OPTS as a boolean (true/1, false/0, any case); unset, the
 # project switches it on (tf.py). The stock TensorFlow 1.15.5 wheel has no such setting: "none".
 ONEDNN_SPELLINGS = {"1": "1", "true": "1", "0": "0", "false": "0", "none": "none", "": "1"}
